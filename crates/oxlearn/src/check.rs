@@ -1,0 +1,144 @@
+//! Input checks shared by every estimator, with messages that name the problem.
+//!
+//! ```
+//! use ndarray::array;
+//! use oxlearn::check;
+//!
+//! let x = array![[1.0, f64::NAN], [2.0, 3.0]];
+//! let err = check::finite(x.view(), "training records").unwrap_err();
+//! assert!(err.to_string().contains("row 0, column 1"));
+//! assert!(check::n_features(x.view(), 3).is_err());
+//! ```
+
+use ndarray::{ArrayView1, ArrayView2};
+
+use crate::error::{Error, Result};
+use crate::float::Float;
+
+/// `x` must have at least one row and one column.
+///
+/// # Errors
+/// [`Error::EmptyData`] otherwise.
+pub fn non_empty<F>(x: ArrayView2<'_, F>, what: &str) -> Result<()> {
+    if x.nrows() == 0 {
+        return Err(Error::empty(format!("{what} have no samples (0 rows)")));
+    }
+    if x.ncols() == 0 {
+        return Err(Error::empty(format!("{what} have no features (0 columns)")));
+    }
+    Ok(())
+}
+
+/// Every value of `x` must be finite.
+///
+/// # Errors
+/// [`Error::NonFinite`] naming the first bad cell.
+pub fn finite<F: Float>(x: ArrayView2<'_, F>, what: &str) -> Result<()> {
+    if x.iter().all(|v| v.is_finite()) {
+        return Ok(());
+    }
+    for ((row, column), v) in x.indexed_iter() {
+        if !v.is_finite() {
+            return Err(Error::NonFinite {
+                what: what.to_string(),
+                row,
+                column,
+                value: v.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Every value of `y` must be finite.
+///
+/// # Errors
+/// [`Error::NonFinite`] naming the first bad entry.
+pub fn finite_1d<F: Float>(y: ArrayView1<'_, F>, what: &str) -> Result<()> {
+    match y.iter().position(|v| !v.is_finite()) {
+        None => Ok(()),
+        Some(row) => Err(Error::NonFinite {
+            what: what.to_string(),
+            row,
+            column: 0,
+            value: y[row].to_string(),
+        }),
+    }
+}
+
+/// Records for an estimator that does not accept missing values: non-empty and
+/// finite.
+///
+/// # Errors
+/// As [`non_empty`] and [`finite`].
+pub fn records<F: Float>(x: ArrayView2<'_, F>, what: &str) -> Result<()> {
+    non_empty(x, what)?;
+    finite(x, what)
+}
+
+/// Records for an estimator that treats NaN as missing: non-empty, no infinity.
+///
+/// # Errors
+/// As [`non_empty`]; [`Error::NonFinite`] for an infinite value.
+pub fn records_allow_nan<F: Float>(x: ArrayView2<'_, F>, what: &str) -> Result<()> {
+    non_empty(x, what)?;
+    for ((row, column), v) in x.indexed_iter() {
+        if v.is_infinite() {
+            return Err(Error::NonFinite {
+                what: what.to_string(),
+                row,
+                column,
+                value: v.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// `x` must have `expected` columns, the number seen at fit.
+///
+/// # Errors
+/// [`Error::ShapeMismatch`] otherwise.
+pub fn n_features<F>(x: ArrayView2<'_, F>, expected: usize) -> Result<()> {
+    if x.ncols() == expected {
+        Ok(())
+    } else {
+        Err(Error::shape_mismatch(
+            "number of features",
+            format!("{expected} features (as at fit)"),
+            format!("{} features", x.ncols()),
+        ))
+    }
+}
+
+/// At least `needed` samples.
+///
+/// # Errors
+/// [`Error::TooFewSamples`] otherwise.
+pub fn min_samples(actual: usize, needed: usize, what: &str) -> Result<()> {
+    if actual >= needed {
+        Ok(())
+    } else {
+        Err(Error::TooFewSamples {
+            what: what.to_string(),
+            needed,
+            actual,
+        })
+    }
+}
+
+/// Two lengths that must agree.
+///
+/// # Errors
+/// [`Error::ShapeMismatch`] otherwise.
+pub fn same_length(expected: usize, actual: usize, what: &str) -> Result<()> {
+    if expected == actual {
+        Ok(())
+    } else {
+        Err(Error::shape_mismatch(
+            what,
+            format!("length {expected}"),
+            format!("length {actual}"),
+        ))
+    }
+}

@@ -1,0 +1,1 @@
+//! Splitting, cross-validation and hyperparameter search.

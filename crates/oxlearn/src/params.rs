@@ -1,0 +1,109 @@
+//! The hyperparameter-validation convention shared by every crate.
+//!
+//! Every hyperparameter struct implements [`Params`]: `validate` checks every
+//! field and returns an [`Error::InvalidParameter`] naming the first bad one.
+//! `fit` calls it before touching the data. The `check_*` functions here are the
+//! building blocks, so that messages read the same everywhere.
+//!
+//! ```
+//! use oxlearn::params::{Params, check_positive, check_range};
+//! use oxlearn::Error;
+//!
+//! struct Smoother { alpha: f64, fraction: f64 }
+//!
+//! impl Params for Smoother {
+//!     fn validate(&self) -> Result<(), Error> {
+//!         check_positive("alpha", self.alpha)?;
+//!         check_range("fraction", self.fraction, 0.0, 1.0)?;
+//!         Ok(())
+//!     }
+//! }
+//!
+//! assert!(Smoother { alpha: 1.0, fraction: 0.5 }.validate().is_ok());
+//! let err = Smoother { alpha: 0.0, fraction: 0.5 }.validate().unwrap_err();
+//! assert!(err.to_string().contains("`alpha`"));
+//! ```
+
+use crate::error::{Error, Result};
+use crate::float::Float;
+
+/// Hyperparameters that can check themselves.
+pub trait Params {
+    /// Checks every hyperparameter.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming the first invalid one.
+    fn validate(&self) -> Result<()>;
+}
+
+/// `value` must be finite and > 0.
+///
+/// # Errors
+/// [`Error::InvalidParameter`] otherwise.
+pub fn check_positive<F: Float>(name: &str, value: F) -> Result<()> {
+    if value.is_finite() && value > F::zero() {
+        Ok(())
+    } else {
+        Err(Error::invalid_parameter(name, "a finite value > 0", value))
+    }
+}
+
+/// `value` must be finite and >= 0.
+///
+/// # Errors
+/// [`Error::InvalidParameter`] otherwise.
+pub fn check_non_negative<F: Float>(name: &str, value: F) -> Result<()> {
+    if value.is_finite() && value >= F::zero() {
+        Ok(())
+    } else {
+        Err(Error::invalid_parameter(name, "a finite value >= 0", value))
+    }
+}
+
+/// `value` must lie in the closed interval `[low, high]`.
+///
+/// # Errors
+/// [`Error::InvalidParameter`] otherwise (NaN included).
+pub fn check_range<F: Float>(name: &str, value: F, low: F, high: F) -> Result<()> {
+    if value >= low && value <= high {
+        Ok(())
+    } else {
+        Err(Error::invalid_parameter(
+            name,
+            format!("a value in [{low}, {high}]"),
+            value,
+        ))
+    }
+}
+
+/// `value` must lie in the open interval `(low, high)`.
+///
+/// # Errors
+/// [`Error::InvalidParameter`] otherwise (NaN included).
+pub fn check_open_range<F: Float>(name: &str, value: F, low: F, high: F) -> Result<()> {
+    if value > low && value < high {
+        Ok(())
+    } else {
+        Err(Error::invalid_parameter(
+            name,
+            format!("a value in ({low}, {high})"),
+            value,
+        ))
+    }
+}
+
+/// A count must be at least `min`.
+///
+/// # Errors
+/// [`Error::InvalidParameter`] otherwise.
+pub fn check_at_least(name: &str, value: usize, min: usize) -> Result<()> {
+    if value >= min {
+        Ok(())
+    } else {
+        Err(Error::invalid_parameter(
+            name,
+            format!("at least {min}"),
+            value,
+        ))
+    }
+}
