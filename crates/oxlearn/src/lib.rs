@@ -11,7 +11,8 @@
 //! - one [`Error`] type, the hyperparameter convention ([`params::Params`]) and
 //!   input checks ([`check`]);
 //! - seeded randomness ([`random`]) and thread control ([`parallel`]);
-//! - [`metrics`], [`model_selection`] and [`Pipeline`].
+//! - [`metrics`], [`model_selection`] and [`Pipeline`];
+//! - baselines that ignore the features ([`dummy`]) and shared statistics ([`stats`]).
 //!
 //! Estimators live in the family crates (`oxlearn-linear`, `oxlearn-trees`,
 //! `oxlearn-cluster`, `oxlearn-preprocessing`); bundled data and generators in
@@ -33,6 +34,7 @@
 
 pub mod check;
 pub mod dataset;
+pub mod dummy;
 mod error;
 mod float;
 mod labels;
@@ -42,6 +44,7 @@ pub mod parallel;
 pub mod params;
 mod pipeline;
 pub mod random;
+pub mod stats;
 mod traits;
 
 pub use dataset::{Dataset, DatasetView};
