@@ -51,5 +51,7 @@ pub use dataset::{Dataset, DatasetView};
 pub use error::{Error, Result};
 pub use float::Float;
 pub use labels::ClassLabels;
-pub use pipeline::{FittedPipeline, Pipeline};
+pub use pipeline::{
+    Chain, FittedChain, FittedPassthrough, FittedPipeline, Passthrough, Pipeline, Step, Steps,
+};
 pub use traits::{EstimatorError, Fit, FitTransform, PartialFit, Predict, PredictProba, Transform};
