@@ -34,20 +34,23 @@ pub fn non_empty<F>(x: ArrayView2<'_, F>, what: &str) -> Result<()> {
 /// # Errors
 /// [`Error::NonFinite`] naming the first bad cell.
 pub fn finite<F: Float>(x: ArrayView2<'_, F>, what: &str) -> Result<()> {
-    if x.iter().all(|v| v.is_finite()) {
+    reject(x, what, |v| !v.is_finite())
+}
+
+/// The first cell of `x` for which `bad` holds, as an [`Error::NonFinite`].
+fn reject<F: Float>(x: ArrayView2<'_, F>, what: &str, bad: impl Fn(F) -> bool) -> Result<()> {
+    if !x.iter().any(|&v| bad(v)) {
         return Ok(());
     }
-    for ((row, column), v) in x.indexed_iter() {
-        if !v.is_finite() {
-            return Err(Error::NonFinite {
-                what: what.to_string(),
-                row,
-                column,
-                value: v.to_string(),
-            });
-        }
+    match x.indexed_iter().find(|(_, v)| bad(**v)) {
+        Some(((row, column), v)) => Err(Error::NonFinite {
+            what: what.to_string(),
+            row,
+            column,
+            value: v.to_string(),
+        }),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Every value of `y` must be finite.
@@ -82,17 +85,7 @@ pub fn records<F: Float>(x: ArrayView2<'_, F>, what: &str) -> Result<()> {
 /// As [`non_empty`]; [`Error::NonFinite`] for an infinite value.
 pub fn records_allow_nan<F: Float>(x: ArrayView2<'_, F>, what: &str) -> Result<()> {
     non_empty(x, what)?;
-    for ((row, column), v) in x.indexed_iter() {
-        if v.is_infinite() {
-            return Err(Error::NonFinite {
-                what: what.to_string(),
-                row,
-                column,
-                value: v.to_string(),
-            });
-        }
-    }
-    Ok(())
+    reject(x, what, |v| v.is_infinite())
 }
 
 /// `x` must have `expected` columns, the number seen at fit.

@@ -14,7 +14,7 @@ use crate::float::Float;
 use crate::labels::ClassLabels;
 use crate::params::{Params, check_range};
 use crate::random::{DEFAULT_SEED, rng_from_seed};
-use crate::stats::{percentile, weighted_percentile};
+use crate::stats::{median, percentile, weighted_percentile};
 use crate::traits::{Fit, Predict, PredictProba};
 
 /// How a [`DummyClassifier`] predicts.
@@ -338,7 +338,11 @@ impl<F: Float> Fit<F, F> for DummyRegressor {
                 Some(w) => y.iter().zip(w).map(|(a, b)| a * b).sum::<f64>() / w.iter().sum::<f64>(),
                 None => y.iter().sum::<f64>() / y.len() as f64,
             },
-            RegressorStrategy::Median => quantile(0.5).unwrap_or(f64::NAN),
+            RegressorStrategy::Median => match &w {
+                Some(w) => weighted_percentile(&y, w, 50.0),
+                None => median(&y),
+            }
+            .unwrap_or(f64::NAN),
             RegressorStrategy::Quantile(q) => quantile(q).unwrap_or(f64::NAN),
             RegressorStrategy::Constant(c) => c,
         };

@@ -1,6 +1,27 @@
 //! Small statistics shared by estimators and metrics: percentiles as numpy
 //! and scikit-learn compute them.
 
+/// The median of `values` as `numpy.median`: the middle value, or the mean
+/// of the two middle values for an even count. `None` for no values.
+///
+/// ```
+/// use oxlearn::stats::median;
+///
+/// assert_eq!(median(&[3.0, 1.0, 2.0]), Some(2.0));
+/// assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), Some(2.5));
+/// assert_eq!(median(&[]), None);
+/// ```
+pub fn median(values: &[f64]) -> Option<f64> {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let n = sorted.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(sorted[n / 2]),
+        _ => Some((sorted[n / 2 - 1] + sorted[n / 2]) / 2.0),
+    }
+}
+
 /// The `q`-th percentile (`q` in `[0, 100]`) of `values` with linear
 /// interpolation, as `numpy.percentile`'s default. `None` for no values.
 ///

@@ -7,6 +7,7 @@ use super::{values, weighted_values};
 use crate::error::Result;
 use crate::float::Float;
 use crate::metrics::average;
+use crate::stats::{median, weighted_percentile};
 
 fn mae(t: &[f64], p: &[f64], w: Option<&[f64]>) -> f64 {
     average(t.iter().zip(p).map(|(t, p)| (t - p).abs()), w)
@@ -19,36 +20,6 @@ fn mape(t: &[f64], p: &[f64], w: Option<&[f64]>) -> f64 {
             .map(|(t, p)| (p - t).abs() / t.abs().max(f64::EPSILON)),
         w,
     )
-}
-
-/// `numpy.median`: the mean of the two middle values for an even count.
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    }
-}
-
-/// scikit-learn's `_weighted_percentile` at 50 ("inverted_cdf"): the smallest
-/// value whose cumulative weight reaches half the total.
-fn weighted_median(v: &[f64], w: &[f64]) -> f64 {
-    let mut order: Vec<usize> = (0..v.len()).collect();
-    order.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
-    let total: f64 = order.iter().map(|&i| w[i]).sum();
-    let target = 0.5 * total;
-    let mut cumulative = 0.0;
-    for &i in &order {
-        cumulative += w[i];
-        if cumulative >= target {
-            return v[i];
-        }
-    }
-    // Rounding can leave the last cumulative weight just below the target;
-    // scikit-learn clips the index to the last value then.
-    v[order[order.len() - 1]]
 }
 
 /// Mean absolute error.
@@ -114,9 +85,8 @@ pub fn median_absolute_error<'a, F: Float>(
     y_pred: impl AsArray<'a, F>,
 ) -> Result<f64> {
     let (t, p) = values(y_true.into(), y_pred.into())?;
-    Ok(median(
-        t.iter().zip(&p).map(|(t, p)| (p - t).abs()).collect(),
-    ))
+    let errors: Vec<f64> = t.iter().zip(&p).map(|(t, p)| (p - t).abs()).collect();
+    Ok(median(&errors).unwrap_or(f64::NAN))
 }
 
 /// [`median_absolute_error`] with per-sample weights: the weighted median
@@ -144,7 +114,7 @@ pub fn median_absolute_error_weighted<'a, F: Float>(
 ) -> Result<f64> {
     let (t, p, w) = weighted_values(y_true.into(), y_pred.into(), sample_weight.into())?;
     let errors: Vec<f64> = t.iter().zip(&p).map(|(t, p)| (p - t).abs()).collect();
-    Ok(weighted_median(&errors, &w))
+    Ok(weighted_percentile(&errors, &w, 50.0).unwrap_or(f64::NAN))
 }
 
 /// The largest absolute error (no weights, as in scikit-learn).
@@ -223,14 +193,6 @@ mod tests {
     use ndarray::array;
 
     use super::*;
-
-    #[test]
-    fn medians() {
-        assert_eq!(median(vec![3.0, 1.0, 2.0]), 2.0);
-        assert_eq!(median(vec![4.0, 1.0, 2.0, 3.0]), 2.5);
-        assert_eq!(weighted_median(&[4.0, 1.0, 2.0, 3.0], &[1.0; 4]), 2.0);
-        assert_eq!(weighted_median(&[1.0, 2.0, 3.0], &[0.0, 0.0, 1.0]), 3.0);
-    }
 
     #[test]
     fn mape_uses_epsilon_for_zero_targets() {
