@@ -49,7 +49,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             a => filter = Some(a),
         }
     }
-    let mut cargo_args = vec!["bench", "--package", "oxlearn-benches", "--"];
+    let mut cargo_args = vec!["bench", "--package", "oxlearn-benches", "--benches", "--"];
     if quick {
         cargo_args.extend(QUICK_ARGS);
     }
