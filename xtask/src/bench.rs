@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::util::{cargo_step, output, root};
+use crate::{compare, report};
 
 /// Criterion arguments for `--quick`: enough to prove the suites run.
 const QUICK_ARGS: [&str; 6] = [
@@ -29,44 +30,123 @@ struct Measurement {
     low_ns: f64,
     high_ns: f64,
     elements: Option<f64>,
+    modified: std::time::SystemTime,
 }
 
-/// Runs the suites (filtered by an optional name) and writes the summary.
-pub fn run(args: &[String]) -> Result<(), String> {
-    let mut quick = false;
-    let mut filter: Option<&str> = None;
-    for arg in args {
+/// Parsed `bench` arguments.
+struct Args {
+    quick: bool,
+    compare: bool,
+    threads: usize,
+    names: Vec<String>,
+}
+
+fn parse(args: &[String]) -> Result<Args, String> {
+    let mut parsed = Args {
+        quick: false,
+        compare: false,
+        threads: 2,
+        names: Vec::new(),
+    };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
         match arg.as_str() {
-            "--quick" => quick = true,
-            "--compare" => {
-                return Err(
-                    "`--compare` (side by side with scikit-learn, LightGBM and XGBoost) \
-                     is not implemented yet; see the open benchmark issue"
-                        .to_string(),
-                );
+            "--quick" => parsed.quick = true,
+            "--compare" => parsed.compare = true,
+            "--threads" => {
+                parsed.threads = it
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .filter(|&n| n > 0)
+                    .ok_or("--threads needs a number of threads >= 1")?;
             }
             a if a.starts_with('-') => return Err(format!("unknown bench option {a}")),
-            a => filter = Some(a),
+            a => parsed.names.push(a.to_string()),
         }
     }
-    let mut cargo_args = vec!["bench", "--package", "oxlearn-benches", "--benches", "--"];
-    if quick {
+    Ok(parsed)
+}
+
+/// Runs the suites (and the comparison with `--compare`), then writes the
+/// report: `docs/benchmarks.md` and the README's headline table, or
+/// `target/bench-quick.md` for `--quick`.
+pub fn run(args: &[String]) -> Result<(), String> {
+    let args = parse(args)?;
+    let mut cargo_args = vec!["bench", "--package", "oxlearn-benches"];
+    if args.compare && !args.names.is_empty() {
+        for family in &args.names {
+            cargo_args.extend(["--bench", family.as_str()]);
+        }
+    } else {
+        cargo_args.push("--benches");
+    }
+    cargo_args.push("--");
+    if args.quick {
         cargo_args.extend(QUICK_ARGS);
     }
-    if let Some(f) = filter {
-        cargo_args.push(f);
+    if !args.compare {
+        cargo_args.extend(args.names.iter().map(String::as_str));
     }
+    let started = std::time::SystemTime::now();
     cargo_step("criterion suites", &cargo_args)?;
-    let criterion_dir = root().join("target/criterion");
     let mut results = Vec::new();
-    collect(&criterion_dir, &mut results)?;
+    collect(&root().join("target/criterion"), &mut results)?;
     results.sort_by(|a, b| a.id.cmp(&b.id));
-    let report = render(&results, quick);
-    let path = root().join("docs/benchmarks.md");
-    std::fs::write(&path, report).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    if args.quick {
+        results.retain(|m| m.modified >= started);
+    }
+    let comparison = if args.compare {
+        let options = compare::Options {
+            quick: args.quick,
+            threads: args.threads,
+            families: args.names.clone(),
+        };
+        Some(compare::run(&options)?)
+    } else {
+        None
+    };
+    let (path, img_dir, img_link) = if args.quick {
+        (
+            root().join("target/bench-quick.md"),
+            root().join("target/bench-quick-img"),
+            "bench-quick-img",
+        )
+    } else {
+        (
+            root().join("docs/benchmarks.md"),
+            root().join("docs/img"),
+            "img",
+        )
+    };
+    let previous = if args.quick {
+        String::new()
+    } else {
+        std::fs::read_to_string(&path).unwrap_or_default()
+    };
+    let mut text = header(args.quick);
+    let compare_section = match &comparison {
+        Some(report) => report::markdown(report, &img_dir, img_link)?,
+        None => report::marked(&previous, "compare")
+            .map(str::to_string)
+            .unwrap_or_else(|| "## Side by side with scikit-learn, LightGBM and XGBoost\n\nNot measured yet: run `cargo xtask bench --compare`.\n".to_string()),
+    };
+    text = report::replace_marked(&text, "compare", &compare_section);
+    text = report::replace_marked(&text, "criterion", &criterion_table(&results));
+    std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    if let (Some(report), false) = (&comparison, args.quick) {
+        let readme_path = root().join("README.md");
+        let readme = std::fs::read_to_string(&readme_path).map_err(|e| e.to_string())?;
+        let updated = report::replace_marked(&readme, "headline", &report::headline(report));
+        std::fs::write(&readme_path, updated).map_err(|e| e.to_string())?;
+    }
     println!(
-        "bench: {} benchmarks summarised in {}",
+        "bench: {} criterion benchmarks{} summarised in {}",
         results.len(),
+        if comparison.is_some() {
+            " and the comparison"
+        } else {
+            ""
+        },
         path.display()
     );
     Ok(())
@@ -112,6 +192,9 @@ fn read_measurement(dir: &Path) -> Result<Option<Measurement>, String> {
     ) else {
         return Ok(None);
     };
+    let modified = std::fs::metadata(dir.join("estimates.json"))
+        .and_then(|m| m.modified())
+        .unwrap_or(std::time::UNIX_EPOCH);
     let median = &est["median"];
     let num = |v: &Value| v.as_f64().unwrap_or(f64::NAN);
     Ok(Some(Measurement {
@@ -122,6 +205,7 @@ fn read_measurement(dir: &Path) -> Result<Option<Measurement>, String> {
         elements: bench["throughput"]["Elements"]
             .as_f64()
             .or_else(|| bench["throughput"]["Bytes"].as_f64()),
+        modified,
     }))
 }
 
@@ -137,7 +221,8 @@ fn human_time(ns: f64) -> String {
     }
 }
 
-fn render(results: &[Measurement], quick: bool) -> String {
+/// The top of the report: what measured it, and how.
+fn header(quick: bool) -> String {
     let mut s = String::new();
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
@@ -154,24 +239,28 @@ fn render(results: &[Measurement], quick: bool) -> String {
     let _ = writeln!(s, "# oxlearn benchmarks\n");
     let _ = writeln!(
         s,
-        "Generated by `cargo xtask bench{}` on {date}: do not edit by hand.\n",
-        if quick { " --quick" } else { "" }
-    );
-    let _ = writeln!(s, "- Machine: {cpu}, {cores} logical cores");
-    let _ = writeln!(s, "- Toolchain: {rustc}");
-    let _ = writeln!(
-        s,
-        "- Mode: {}\n",
+        "Generated by `cargo xtask bench` (last run {date}{}): do not edit by hand.\n",
         if quick {
-            "quick (few samples; proves the suites run, not for comparison)"
+            ", quick mode: few samples, small sizes; proves the machinery, not for comparison"
         } else {
-            "full criterion runs"
+            ""
         }
     );
+    let _ = writeln!(s, "- Machine: {cpu}, {cores} logical cores");
+    let _ = writeln!(
+        s,
+        "- Toolchain: {rustc}, profile `bench` (opt-level 3, thin LTO)"
+    );
+    s
+}
+
+/// The criterion section: every benchmark with its median and interval.
+fn criterion_table(results: &[Measurement]) -> String {
+    let mut s = String::new();
     let _ = writeln!(s, "## Criterion suites\n");
     let _ = writeln!(
         s,
-        "Median time per iteration with its 95% confidence interval.\n"
+        "Median time per iteration with its 95% confidence interval (`benches/*.rs`).\n"
     );
     let _ = writeln!(s, "| benchmark | median | 95% CI | throughput |");
     let _ = writeln!(s, "|---|---:|---|---:|");
@@ -188,10 +277,5 @@ fn render(results: &[Measurement], quick: bool) -> String {
             human_time(m.high_ns)
         );
     }
-    let _ = writeln!(
-        s,
-        "\nComparisons with scikit-learn, LightGBM and XGBoost (`cargo xtask bench --compare`) \
-         come with the benchmark-comparison issue; until then no ratio to those peers is claimed."
-    );
     s
 }

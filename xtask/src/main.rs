@@ -5,13 +5,16 @@
 //!   benches. This is the README's test command and what CI runs.
 //! - `ci`: the same as `test`, with the environment CI expects.
 //! - `bench [--quick] [FILTER]`: every criterion suite in `benches/`, then a
-//!   summary written to `docs/benchmarks.md`.
+//!   summary written to `docs/benchmarks.md`; `--compare [FAMILY...]` also
+//!   measures scikit-learn, LightGBM and XGBoost on the same workloads.
 //! - `fixtures`: regenerates the scikit-learn reference fixtures with the
 //!   pinned Python packages of `xtask/fixtures/requirements.txt`, in a
 //!   virtualenv under `target/` that it creates when missing.
 
 mod bench;
+mod compare;
 mod fixtures;
+mod report;
 mod util;
 
 use std::process::ExitCode;
@@ -25,6 +28,9 @@ commands:
   ci                    same as test
   bench [--quick] [F]   run the criterion suites (only those matching F),
                         write the summary to docs/benchmarks.md
+  bench --compare [--quick] [--threads N] [FAMILY...]
+                        also compare with scikit-learn, LightGBM, XGBoost
+                        on the same data and threads (default 2)
   fixtures              regenerate reference fixtures with pinned scikit-learn
 ";
 
