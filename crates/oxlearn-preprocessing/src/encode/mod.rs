@@ -1,0 +1,135 @@
+//! Categorical encoders: [`OneHotEncoder`] and [`OrdinalEncoder`] for
+//! feature columns, [`LabelEncoder`] for targets.
+//!
+//! Feature columns hold category values as numbers: the integer codes of
+//! `oxlearn-datasets` (whose names come from
+//! [`DatasetView::categories`](oxlearn::DatasetView::categories) at fit), or
+//! any other numbers. The categories of a column are the distinct values seen
+//! at fit, sorted, with NaN (missing) last as a category of its own, exactly
+//! as scikit-learn sorts string or numeric categories.
+
+mod label;
+mod onehot;
+mod ordinal;
+
+use oxlearn::Float;
+
+pub use label::{LabelEncoder, LabelEncoderModel};
+pub use onehot::{DropCategory, HandleUnknown, MinFrequency, OneHotEncoder, OneHotEncoderModel};
+pub use ordinal::{OrdinalEncoder, OrdinalEncoderModel, OrdinalUnknown};
+
+use crate::util::format_value;
+
+/// The categories of one column: sorted distinct non-NaN values, their
+/// counts, and the number of NaN.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub(crate) struct ColumnCategories {
+    /// Sorted distinct observed values (NaN excluded).
+    pub values: Vec<f64>,
+    /// The display name of each value, then `"nan"` when `has_nan`.
+    pub names: Vec<String>,
+    /// Samples per category (NaN last when `has_nan`).
+    pub counts: Vec<usize>,
+    /// Whether NaN was seen at fit (it is then the last category).
+    pub has_nan: bool,
+}
+
+impl ColumnCategories {
+    /// Finds the categories of `column`; `names` are the dataset's category
+    /// names for integer codes (`None` for a numeric column).
+    pub fn fit<F: Float>(column: impl Iterator<Item = F>, names: Option<&[String]>) -> Self {
+        let mut values = Vec::new();
+        let mut n_nan = 0;
+        for v in column {
+            let v = v.as_f64();
+            if v.is_nan() {
+                n_nan += 1;
+            } else {
+                values.push(v + 0.0); // -0.0 and 0.0 are one category
+            }
+        }
+        values.sort_unstable_by(f64::total_cmp);
+        let mut distinct: Vec<f64> = Vec::new();
+        let mut counts = Vec::new();
+        for v in values {
+            if distinct.last() == Some(&v) {
+                if let Some(c) = counts.last_mut() {
+                    *c += 1;
+                }
+            } else {
+                distinct.push(v);
+                counts.push(1);
+            }
+        }
+        let mut display: Vec<String> = distinct
+            .iter()
+            .map(|&v| {
+                let code = v as usize;
+                match names {
+                    Some(n) if v >= 0.0 && v.fract() == 0.0 && code < n.len() => n[code].clone(),
+                    _ => format_value(v),
+                }
+            })
+            .collect();
+        if n_nan > 0 {
+            display.push("nan".to_string());
+            counts.push(n_nan);
+        }
+        ColumnCategories {
+            values: distinct,
+            names: display,
+            counts,
+            has_nan: n_nan > 0,
+        }
+    }
+
+    /// Number of categories, NaN included.
+    pub fn len(&self) -> usize {
+        self.values.len() + usize::from(self.has_nan)
+    }
+
+    /// The category index of `v` (NaN: the last one), `None` if unseen.
+    pub fn index_of<F: Float>(&self, v: F) -> Option<usize> {
+        let v = v.as_f64();
+        if v.is_nan() {
+            return self.has_nan.then_some(self.values.len());
+        }
+        let v = v + 0.0;
+        self.values.binary_search_by(|c| c.total_cmp(&v)).ok()
+    }
+
+    /// The value of category `k` (NaN for the missing category).
+    pub fn value(&self, k: usize) -> f64 {
+        self.values.get(k).copied().unwrap_or(f64::NAN)
+    }
+
+    /// Checks the invariants a deserialised model might break.
+    pub fn is_consistent(&self) -> bool {
+        self.names.len() == self.len()
+            && self.counts.len() == self.len()
+            && self.values.windows(2).all(|w| w[0] < w[1])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn categories_sorted_with_nan_last() {
+        let names: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
+        let values = [2.0, f64::NAN, 0.0, 2.0, -0.0];
+        let c = ColumnCategories::fit(values.iter().copied(), Some(&names));
+        assert_eq!(c.values, vec![0.0, 2.0]);
+        assert_eq!(c.names, vec!["a", "c", "nan"]);
+        assert_eq!(c.counts, vec![2, 2, 1]);
+        assert_eq!(c.index_of(f64::NAN), Some(2));
+        assert_eq!(c.index_of(-0.0), Some(0));
+        assert_eq!(c.index_of(1.0), None);
+        assert!(c.is_consistent());
+        // Without names, values are printed; integers without a fraction.
+        let c = ColumnCategories::fit([1.5f32, 3.0].iter().copied(), None);
+        assert_eq!(c.names, vec!["1.5", "3"]);
+    }
+}

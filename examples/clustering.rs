@@ -1,0 +1,77 @@
+//! Clustering with oxlearn-cluster: k-means on handwritten digits, DBSCAN on
+//! two interleaved half-moons, and the neighbours index behind DBSCAN.
+//!
+//! k-means is scored against the true digits with the adjusted Rand index
+//! (1 is a perfect match, 0 chance level); DBSCAN finds the two moons,
+//! which k-means with two clusters cannot separate, and marks outliers as
+//! noise (-1).
+//!
+//! ```sh
+//! cargo run -p oxlearn-examples --example clustering
+//! ```
+
+use oxlearn::metrics::adjusted_rand_score;
+use oxlearn::{Dataset, Fit, Predict, Transform};
+use oxlearn_cluster::neighbors::{KdTree, Metric};
+use oxlearn_cluster::{Dbscan, Init, KMeans};
+use oxlearn_datasets::generators::{MakeMoons, make_moons};
+use oxlearn_examples::heading;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    heading("k-means on digits (1797 x 64, 10 classes)");
+    let digits = oxlearn_datasets::digits()?;
+    for (name, init, n_init) in [
+        ("k-means++, 1 run", Init::KMeansPlusPlus, Some(1)),
+        ("k-means++, best of 5", Init::KMeansPlusPlus, Some(5)),
+        ("random rows, best of 10", Init::Random, None),
+    ] {
+        let model = KMeans::new(10)
+            .init(init)
+            .n_init(n_init)
+            .fit(digits.view())?;
+        let ari = adjusted_rand_score(model.labels(), digits.targets())?;
+        println!(
+            "{name:<24} inertia {:>12.1}  iterations {:>3}  ARI vs digits {ari:.3}",
+            model.inertia(),
+            model.n_iter()
+        );
+    }
+    let model = KMeans::new(10).fit(digits.view())?;
+    let first = digits.records().slice_move(ndarray::s![..3, ..]);
+    let distances = model.transform(first)?;
+    println!(
+        "first three digits -> clusters {:?}, nearest-centre distances {:.1?}",
+        model.predict(first)?.to_vec(),
+        distances
+            .rows()
+            .into_iter()
+            .map(|r| r.iter().copied().fold(f64::INFINITY, f64::min))
+            .collect::<Vec<_>>()
+    );
+
+    heading("DBSCAN on make_moons (400 points, noise 0.08)");
+    let moons = make_moons(&MakeMoons::default().n_samples(400).noise(0.08).seed(1))?;
+    let unlabelled = Dataset::from_records(moons.records().to_owned());
+    let dbscan = Dbscan::new(0.2, 5).fit(unlabelled.view())?;
+    let noise = dbscan.labels().iter().filter(|&&l| l == -1).count();
+    println!(
+        "DBSCAN eps 0.2: {} clusters, {} noise points, {} core samples, ARI vs moons {:.3}",
+        dbscan.n_clusters(),
+        noise,
+        dbscan.core_sample_indices().len(),
+        adjusted_rand_score(dbscan.labels(), moons.targets())?
+    );
+    let kmeans = KMeans::new(2).fit(unlabelled.view())?;
+    println!(
+        "k-means, 2 clusters: ARI vs moons {:.3} (convex clusters cannot follow the moons)",
+        adjusted_rand_score(kmeans.labels(), moons.targets())?
+    );
+
+    heading("The KD-tree neighbours index");
+    let tree = KdTree::new(moons.records(), 30, Metric::Euclidean)?;
+    let nearest = tree.query(moons.records().row(0), 4)?;
+    println!("4 nearest neighbours of point 0 (index, distance): {nearest:.3?}");
+    let within = tree.query_radius(moons.records().row(0), 0.2)?;
+    println!("{} points within 0.2 of point 0", within.len());
+    Ok(())
+}
