@@ -132,7 +132,7 @@ fn boxed<M: Fitted + 'static>(m: M) -> Box<dyn Fitted> {
 fn runner(name: &str, params: &Value) -> Option<Runner> {
     use oxlearn_cluster::{Dbscan, KMeans};
     use oxlearn_linear::{ElasticNet, Lasso, LinearRegression, LogisticRegression, Ridge};
-    use oxlearn_preprocessing::StandardScaler;
+    use oxlearn_preprocessing::{HandleUnknown, OneHotEncoder, PolynomialFeatures, StandardScaler};
 
     let params = params.clone();
     Some(match name {
@@ -205,6 +205,18 @@ fn runner(name: &str, params: &Value) -> Option<Runner> {
                 StandardScaler::default()
                     .fit(unsupervised(d)?)
                     .map_err(text)?,
+            )))
+        }),
+        "one_hot_adult" => Box::new(move |d: &Data| {
+            let encoder = OneHotEncoder::default().handle_unknown(HandleUnknown::Ignore);
+            Ok(boxed(Transformer(
+                encoder.fit(unsupervised(d)?).map_err(text)?,
+            )))
+        }),
+        "polynomial_features" => Box::new(move |d: &Data| {
+            let poly = PolynomialFeatures::default().degree(param(&params, "degree", 2.0) as usize);
+            Ok(boxed(Transformer(
+                poly.fit(unsupervised(d)?).map_err(text)?,
             )))
         }),
         _ => return None,

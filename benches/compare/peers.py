@@ -78,7 +78,13 @@ def make_estimator(library, workload, threads):
                 n_components=p["n_components"], covariance_type="full", max_iter=p["max_iter"], tol=0.0,
                 random_state=0,
             ),
+            # AgglomerativeClustering / HDBSCAN: n_clusters, linkage ward; min_cluster_size.
+            "agglomerative_ward": lambda: cluster.AgglomerativeClustering(n_clusters=p["n_clusters"], linkage="ward"),
+            "hdbscan": lambda: cluster.HDBSCAN(min_cluster_size=p["min_cluster_size"]),
             "standard_scaler": lambda: preprocessing.StandardScaler(),
+            # OneHotEncoder on the integer codes (NaN a category of its own), dense output as ours.
+            "one_hot_adult": lambda: preprocessing.OneHotEncoder(handle_unknown=p["handle_unknown"], sparse_output=False),
+            "polynomial_features": lambda: preprocessing.PolynomialFeatures(degree=p["degree"]),
             "pca_exact": lambda: decomposition.PCA(n_components=p["n_components"], svd_solver="full"),
             "pca_randomized": lambda: decomposition.PCA(
                 n_components=p["n_components"], svd_solver="randomized", random_state=0

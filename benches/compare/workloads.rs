@@ -44,6 +44,9 @@ pub enum DataSpec {
     },
     /// `make_classification` with `classes` classes.
     Classification { n: usize, d: usize, classes: usize },
+    /// The categorical columns of the bundled adult census data (codes, NaN
+    /// for missing), rows shuffled with a fixed seed; the income class as target.
+    AdultCategorical,
     /// `make_blobs` with `centers` centres.
     Blobs {
         n: usize,
@@ -65,6 +68,7 @@ impl DataSpec {
                 format!("classification_{n}x{d}_{classes}{q}")
             }
             DataSpec::Blobs { n, d, centers, .. } => format!("blobs_{n}x{d}_{centers}{q}"),
+            DataSpec::AdultCategorical => format!("adult_categorical{q}"),
         }
     }
 
@@ -74,6 +78,7 @@ impl DataSpec {
             DataSpec::Regression { n, d, .. }
             | DataSpec::Classification { n, d, .. }
             | DataSpec::Blobs { n, d, .. } => (n, d),
+            DataSpec::AdultCategorical => (48_842, 8),
         };
         (if quick { n / 20 } else { n }, d)
     }
@@ -103,6 +108,15 @@ impl DataSpec {
                 let y = data.targets().mapv(|c| c as f64);
                 data.with_targets(y)?
             }
+            DataSpec::AdultCategorical => {
+                let adult = oxlearn_datasets::adult()?.shuffle(7);
+                let columns: Vec<usize> = (0..adult.n_features())
+                    .filter(|&j| adult.categories()[j].is_some())
+                    .collect();
+                let x = adult.records().select(ndarray::Axis(1), &columns);
+                let y = adult.targets().mapv(|c| c as f64);
+                oxlearn::Dataset::new(x, y)?
+            }
             DataSpec::Blobs { centers, std, .. } => {
                 let p = MakeBlobs::default()
                     .n_samples(n)
@@ -116,7 +130,10 @@ impl DataSpec {
             }
         };
         let (x, y, _) = data.into_parts();
-        Ok((x, y))
+        Ok((
+            x.slice(ndarray::s![..n, ..]).to_owned(),
+            y.slice(ndarray::s![..n]).to_owned(),
+        ))
     }
 }
 
@@ -190,6 +207,17 @@ pub fn all() -> Vec<Workload> {
         n: 1_000_000,
         d: 50,
         informative: 10,
+    };
+    let poly_100k = DataSpec::Regression {
+        n: 100_000,
+        d: 20,
+        informative: 10,
+    };
+    let blobs_10k_8d = DataSpec::Blobs {
+        n: 10_000,
+        d: 8,
+        centers: 8,
+        std: 1.0,
     };
     let pca_100k = DataSpec::Regression {
         n: 100_000,
@@ -309,6 +337,26 @@ pub fn all() -> Vec<Workload> {
             0.5,
         ),
         w(
+            "cluster",
+            "agglomerative_ward",
+            "AgglomerativeClustering ward 10k x 8",
+            Task::Clustering,
+            blobs_10k_8d,
+            1.0,
+            json!({"n_clusters": 8}),
+            1.0,
+        ),
+        w(
+            "cluster",
+            "hdbscan",
+            "HDBSCAN 20k x 2",
+            Task::Clustering,
+            blobs_20k_2d,
+            0.8,
+            json!({"min_cluster_size": 25}),
+            1.0,
+        ),
+        w(
             "preprocessing",
             "standard_scaler",
             "StandardScaler fit + transform 1M x 50",
@@ -317,6 +365,26 @@ pub fn all() -> Vec<Workload> {
             0.8,
             json!({}),
             0.4,
+        ),
+        w(
+            "preprocessing",
+            "one_hot_adult",
+            "OneHotEncoder on adult's categorical columns",
+            Task::Transform,
+            DataSpec::AdultCategorical,
+            0.8,
+            json!({"handle_unknown": "ignore"}),
+            0.5,
+        ),
+        w(
+            "preprocessing",
+            "polynomial_features",
+            "PolynomialFeatures degree 2, 100k x 20",
+            Task::Transform,
+            poly_100k,
+            0.8,
+            json!({"degree": 2}),
+            0.5,
         ),
         w(
             "preprocessing",

@@ -37,6 +37,7 @@ struct Measurement {
 struct Args {
     quick: bool,
     compare: bool,
+    report_only: bool,
     threads: usize,
     names: Vec<String>,
 }
@@ -45,6 +46,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
     let mut parsed = Args {
         quick: false,
         compare: false,
+        report_only: false,
         threads: 2,
         names: Vec::new(),
     };
@@ -53,6 +55,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
         match arg.as_str() {
             "--quick" => parsed.quick = true,
             "--compare" => parsed.compare = true,
+            "--report" => parsed.report_only = true,
             "--threads" => {
                 parsed.threads = it
                     .next()
@@ -88,14 +91,18 @@ pub fn run(args: &[String]) -> Result<(), String> {
         cargo_args.extend(args.names.iter().map(String::as_str));
     }
     let started = std::time::SystemTime::now();
-    cargo_step("criterion suites", &cargo_args)?;
+    if !args.report_only {
+        cargo_step("criterion suites", &cargo_args)?;
+    }
     let mut results = Vec::new();
     collect(&root().join("target/criterion"), &mut results)?;
     results.sort_by(|a, b| a.id.cmp(&b.id));
-    if args.quick {
+    if args.quick && !args.report_only {
         results.retain(|m| m.modified >= started);
     }
-    let comparison = if args.compare {
+    let comparison = if args.compare && args.report_only {
+        Some(compare::load(args.quick)?)
+    } else if args.compare {
         let options = compare::Options {
             quick: args.quick,
             threads: args.threads,

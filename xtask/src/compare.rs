@@ -28,14 +28,29 @@ pub struct Options {
     pub families: Vec<String>,
 }
 
-/// Runs the comparison and returns its combined results.
-pub fn run(options: &Options) -> Result<Value, String> {
-    let root = root();
-    let dir = root.join(if options.quick {
+/// Where a comparison run keeps its data and results.
+fn results_dir(quick: bool) -> std::path::PathBuf {
+    root().join(if quick {
         "target/bench-compare-quick"
     } else {
         "target/bench-compare"
-    });
+    })
+}
+
+/// The combined results of the last comparison run, without measuring again.
+pub fn load(quick: bool) -> Result<Value, String> {
+    let dir = results_dir(quick);
+    let manifest = read_json(&dir.join("manifest.json"))?;
+    let peers = read_json(&dir.join("peers.json"))
+        .unwrap_or_else(|_| json!({"versions": {}, "results": [], "skipped": "no peer results"}));
+    let ours = read_json(&dir.join("ours.json"))?;
+    Ok(report::combine(&manifest, &peers, &ours))
+}
+
+/// Runs the comparison and returns its combined results.
+pub fn run(options: &Options) -> Result<Value, String> {
+    let root = root();
+    let dir = results_dir(options.quick);
     let dir_str = dir.to_str().ok_or("target path is not UTF-8")?.to_string();
     let threads = options.threads.to_string();
     let repeats = if options.quick { "1" } else { "3" };

@@ -31,6 +31,8 @@ commands:
   bench --compare [--quick] [--threads N] [FAMILY...]
                         also compare with scikit-learn, LightGBM, XGBoost
                         on the same data and threads (default 2)
+  bench --compare --report
+                        rewrite the report from the last run's results
   fixtures              regenerate reference fixtures with pinned scikit-learn
 ";
 
