@@ -97,7 +97,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mut results = Vec::new();
     collect(&root().join("target/criterion"), &mut results)?;
     results.sort_by(|a, b| a.id.cmp(&b.id));
-    if args.quick && !args.report_only {
+    // A run of every suite (or a quick one) reports exactly what it measured;
+    // a filtered run keeps the earlier figures of the suites it skipped.
+    if !args.report_only && (args.quick || args.names.is_empty()) {
         results.retain(|m| m.modified >= started);
     }
     let comparison = if args.compare && args.report_only {
@@ -254,6 +256,7 @@ fn header(quick: bool) -> String {
         }
     );
     let _ = writeln!(s, "- Machine: {cpu}, {cores} logical cores");
+    let _ = writeln!(s, "- oxlearn {}", env!("CARGO_PKG_VERSION"));
     let _ = writeln!(
         s,
         "- Toolchain: {rustc}, profile `bench` (opt-level 3, thin LTO)"
