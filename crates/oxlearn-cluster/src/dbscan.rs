@@ -112,13 +112,7 @@ impl Params for Dbscan {
         check_positive("eps", self.eps)?;
         check_at_least("min_samples", self.min_samples, 1)?;
         check_at_least("leaf_size", self.leaf_size, 1)?;
-        if self.n_threads == Some(0) {
-            return Err(oxlearn::Error::invalid_parameter(
-                "n_threads",
-                "None (all cores) or at least 1",
-                0,
-            ));
-        }
+        oxlearn::params::check_n_threads(self.n_threads)?;
         Ok(())
     }
 }

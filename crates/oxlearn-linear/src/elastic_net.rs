@@ -3,7 +3,7 @@
 
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
 use oxlearn::parallel::with_threads;
-use oxlearn::params::{Params, check_at_least, check_non_negative, check_range};
+use oxlearn::params::{Params, check_at_least, check_n_threads, check_non_negative, check_range};
 use oxlearn::random::DEFAULT_SEED;
 use oxlearn::{DatasetView, Error, Fit, Float, Predict, check};
 
@@ -358,13 +358,7 @@ impl Params for ElasticNet {
         check_range("l1_ratio", self.l1_ratio, 0.0, 1.0)?;
         check_at_least("max_iter", self.max_iter, 1)?;
         check_non_negative("tol", self.tol)?;
-        if self.n_threads == Some(0) {
-            return Err(Error::invalid_parameter(
-                "n_threads",
-                "None (all cores) or at least 1",
-                0,
-            ));
-        }
+        check_n_threads(self.n_threads)?;
         Ok(())
     }
 }

@@ -3,7 +3,7 @@
 
 use ndarray::{Array1, Array2, ArrayView2, Axis};
 use oxlearn::parallel::with_threads;
-use oxlearn::params::{Params, check_at_least, check_open_range};
+use oxlearn::params::{Params, check_at_least, check_n_threads, check_open_range};
 use oxlearn::{DatasetView, Error, Fit, Float, Predict};
 
 use crate::coordinate_descent::Selection;
@@ -346,13 +346,7 @@ impl Params for ElasticNetCV {
             }
         }
         self.estimator(0.0).validate()?;
-        if self.n_threads == Some(0) {
-            return Err(Error::invalid_parameter(
-                "n_threads",
-                "None (all cores) or at least 1",
-                0,
-            ));
-        }
+        check_n_threads(self.n_threads)?;
         Ok(())
     }
 }

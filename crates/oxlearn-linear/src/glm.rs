@@ -5,7 +5,7 @@ use faer::linalg::matmul::matmul;
 use faer::{Accum, Mat, MatMut, MatRef, Par};
 use ndarray::{Array1, ArrayView2};
 use oxlearn::parallel::{chunk_ranges, with_threads};
-use oxlearn::params::{Params, check_at_least, check_non_negative};
+use oxlearn::params::{Params, check_at_least, check_n_threads, check_non_negative};
 use oxlearn::{DatasetView, Error, Fit, Float, Predict, check};
 use rayon::prelude::*;
 
@@ -150,13 +150,7 @@ impl Params for TweedieRegressor {
         check_non_negative("alpha", self.alpha)?;
         check_at_least("max_iter", self.max_iter, 1)?;
         check_non_negative("tol", self.tol)?;
-        if self.n_threads == Some(0) {
-            return Err(Error::invalid_parameter(
-                "n_threads",
-                "None (all cores) or at least 1",
-                0,
-            ));
-        }
+        check_n_threads(self.n_threads)?;
         Ok(())
     }
 }

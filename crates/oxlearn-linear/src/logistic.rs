@@ -4,7 +4,9 @@ use faer::linalg::matmul::matmul;
 use faer::{Accum, Mat, MatMut, MatRef, Par};
 use ndarray::{Array1, Array2, ArrayView2, Axis};
 use oxlearn::parallel::{chunk_ranges, with_threads};
-use oxlearn::params::{Params, check_at_least, check_non_negative, check_positive};
+use oxlearn::params::{
+    Params, check_at_least, check_n_threads, check_non_negative, check_positive,
+};
 use oxlearn::{ClassLabels, DatasetView, Error, Fit, Float, Predict, PredictProba, check};
 use rayon::prelude::*;
 
@@ -191,13 +193,7 @@ impl Params for LogisticRegression {
                 v,
             ));
         }
-        if self.n_threads == Some(0) {
-            return Err(Error::invalid_parameter(
-                "n_threads",
-                "None (all cores) or at least 1",
-                0,
-            ));
-        }
+        check_n_threads(self.n_threads)?;
         Ok(())
     }
 }

@@ -2,7 +2,7 @@
 
 use ndarray::{ArrayView1, ArrayView2, Axis};
 use oxlearn::parallel::with_threads;
-use oxlearn::params::Params;
+use oxlearn::params::{Params, check_n_threads};
 use oxlearn::{DatasetView, Error, Fit, Float};
 
 use crate::error::LinearError;
@@ -141,13 +141,7 @@ impl LinearRegression {
 
 impl Params for LinearRegression {
     fn validate(&self) -> Result<(), Error> {
-        if self.n_threads == Some(0) {
-            return Err(Error::invalid_parameter(
-                "n_threads",
-                "None (all cores) or at least 1",
-                0,
-            ));
-        }
+        check_n_threads(self.n_threads)?;
         Ok(())
     }
 }

@@ -2,7 +2,7 @@
 
 use ndarray::{ArrayView1, ArrayView2, Axis};
 use oxlearn::parallel::with_threads;
-use oxlearn::params::{Params, check_non_negative};
+use oxlearn::params::{Params, check_n_threads, check_non_negative};
 use oxlearn::{DatasetView, Error, Fit, Float};
 
 use crate::error::LinearError;
@@ -126,13 +126,7 @@ impl Ridge {
 impl Params for Ridge {
     fn validate(&self) -> Result<(), Error> {
         check_non_negative("alpha", self.alpha)?;
-        if self.n_threads == Some(0) {
-            return Err(Error::invalid_parameter(
-                "n_threads",
-                "None (all cores) or at least 1",
-                0,
-            ));
-        }
+        check_n_threads(self.n_threads)?;
         Ok(())
     }
 }

@@ -4,7 +4,7 @@
 use faer::Mat;
 use ndarray::{Array1, ArrayView2, Axis};
 use oxlearn::parallel::{chunk_ranges, with_threads};
-use oxlearn::params::Params;
+use oxlearn::params::{Params, check_n_threads};
 use oxlearn::{DatasetView, Error, Fit, Float, Predict};
 use rayon::prelude::*;
 
@@ -109,13 +109,7 @@ impl Params for RidgeCV {
                 format!("{a} in {:?}", self.alphas),
             ));
         }
-        if self.n_threads == Some(0) {
-            return Err(Error::invalid_parameter(
-                "n_threads",
-                "None (all cores) or at least 1",
-                0,
-            ));
-        }
+        check_n_threads(self.n_threads)?;
         Ok(())
     }
 }

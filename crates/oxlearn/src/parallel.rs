@@ -5,6 +5,7 @@
 //! local pool of `n` threads for the duration of the call.
 
 use crate::error::{Error, Result};
+use crate::params::check_n_threads;
 
 /// Runs `f` on `n_threads` threads (`None`: the global rayon pool).
 ///
@@ -23,13 +24,9 @@ use crate::error::{Error, Result};
 /// # Ok::<(), oxlearn::Error>(())
 /// ```
 pub fn with_threads<R: Send>(n_threads: Option<usize>, f: impl FnOnce() -> R + Send) -> Result<R> {
+    check_n_threads(n_threads)?;
     match n_threads {
         None => Ok(f()),
-        Some(0) => Err(Error::invalid_parameter(
-            "n_threads",
-            "None (all cores) or at least 1",
-            0,
-        )),
         Some(n) => {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(n)

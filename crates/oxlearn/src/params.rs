@@ -92,6 +92,31 @@ pub fn check_open_range<F: Float>(name: &str, value: F, low: F, high: F) -> Resu
     }
 }
 
+/// `n_threads` must be `None` (rayon's global pool) or at least 1; what
+/// [`with_threads`](crate::parallel::with_threads) accepts.
+///
+/// # Errors
+/// [`Error::InvalidParameter`] for `Some(0)`.
+///
+/// ```
+/// use oxlearn::params::check_n_threads;
+///
+/// assert!(check_n_threads(None).is_ok());
+/// assert!(check_n_threads(Some(2)).is_ok());
+/// assert!(check_n_threads(Some(0)).is_err());
+/// ```
+pub fn check_n_threads(n_threads: Option<usize>) -> Result<()> {
+    if n_threads == Some(0) {
+        Err(Error::invalid_parameter(
+            "n_threads",
+            "None (all cores) or at least 1",
+            0,
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 /// A count must be at least `min`.
 ///
 /// # Errors

@@ -266,13 +266,7 @@ impl Params for KMeans {
         }
         check_at_least("max_iter", self.max_iter, 1)?;
         check_non_negative("tol", self.tol)?;
-        if self.n_threads == Some(0) {
-            return Err(oxlearn::Error::invalid_parameter(
-                "n_threads",
-                "None (all cores) or at least 1",
-                0,
-            ));
-        }
+        oxlearn::params::check_n_threads(self.n_threads)?;
         if let Init::Centers(c) = &self.init {
             if c.nrows() != self.n_clusters {
                 return Err(oxlearn::Error::invalid_parameter(

@@ -261,13 +261,7 @@ impl Params for MiniBatchKMeans {
             check_at_least("n_init", n, 1)?;
         }
         check_non_negative("reassignment_ratio", self.reassignment_ratio)?;
-        if self.n_threads == Some(0) {
-            return Err(oxlearn::Error::invalid_parameter(
-                "n_threads",
-                "None (all cores) or at least 1",
-                0,
-            ));
-        }
+        oxlearn::params::check_n_threads(self.n_threads)?;
         if let Init::Centers(c) = &self.init {
             if c.nrows() != self.n_clusters {
                 return Err(oxlearn::Error::invalid_parameter(
