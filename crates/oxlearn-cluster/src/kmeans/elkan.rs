@@ -152,19 +152,7 @@ fn pass<F: Float>(
     if !accumulate {
         return None;
     }
-    let mut total = Sums {
-        sums: vec![F::zero(); k * d],
-        weights: vec![F::zero(); k],
-    };
-    for part in parts.into_iter().flatten() {
-        for (t, p) in total.sums.iter_mut().zip(&part.sums) {
-            *t += *p;
-        }
-        for (t, p) in total.weights.iter_mut().zip(&part.weights) {
-            *t += *p;
-        }
-    }
-    Some(total)
+    Some(Sums::combine(parts.into_iter().flatten(), k, d))
 }
 
 /// Elkan's iterations with the stopping rules of [`super::lloyd::lloyd`].

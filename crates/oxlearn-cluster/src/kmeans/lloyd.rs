@@ -102,6 +102,26 @@ pub(crate) struct Sums<F> {
     pub weights: Vec<F>,
 }
 
+impl<F: Float> Sums<F> {
+    /// Adds up per-chunk sums in the order given (chunk order), so the total
+    /// is the same whatever the number of threads.
+    pub fn combine(parts: impl IntoIterator<Item = Sums<F>>, k: usize, d: usize) -> Self {
+        let mut total = Sums {
+            sums: vec![F::zero(); k * d],
+            weights: vec![F::zero(); k],
+        };
+        for part in parts {
+            for (t, p) in total.sums.iter_mut().zip(&part.sums) {
+                *t += *p;
+            }
+            for (t, p) in total.weights.iter_mut().zip(&part.weights) {
+                *t += *p;
+            }
+        }
+        total
+    }
+}
+
 /// Assigns every row of `x` to its nearest centre (ties go to the lowest
 /// index) and writes the labels. Distances are `|c|^2 - 2 x.c` (the `|x|^2`
 /// term does not change the argmin), with `x.c` computed as one small matrix
@@ -159,19 +179,7 @@ pub(crate) fn assign<F: Float>(
     if !accumulate {
         return None;
     }
-    let mut total = Sums {
-        sums: vec![F::zero(); k * d],
-        weights: vec![F::zero(); k],
-    };
-    for part in parts.into_iter().flatten() {
-        for (t, p) in total.sums.iter_mut().zip(&part.sums) {
-            *t += *p;
-        }
-        for (t, p) in total.weights.iter_mut().zip(&part.weights) {
-            *t += *p;
-        }
-    }
-    Some(total)
+    Some(Sums::combine(parts.into_iter().flatten(), k, d))
 }
 
 /// Squared distance of every row to the centre of its cluster.
