@@ -12,6 +12,68 @@ const MEMORY: usize = 10;
 /// Maximum backtracking steps per line search (scikit-learn's `maxls`).
 const MAX_LINE_SEARCH: usize = 50;
 
+/// The last [`MEMORY`] curvature pairs `(s, y, 1 / s.y)` of a limited-memory
+/// quasi-Newton method, shared by L-BFGS and OWL-QN.
+pub(crate) struct History {
+    pairs: VecDeque<(Vec<f64>, Vec<f64>, f64)>,
+}
+
+impl History {
+    /// No curvature information yet.
+    pub fn new() -> Self {
+        History {
+            pairs: VecDeque::with_capacity(MEMORY),
+        }
+    }
+
+    /// Forgets every pair (a restart from the gradient).
+    pub fn clear(&mut self) {
+        self.pairs.clear();
+    }
+
+    /// Writes `H grad` into `out` by the two-loop recursion, `H` being the
+    /// inverse-Hessian approximation (a scaled identity without history).
+    pub fn apply(&self, grad: &[f64], out: &mut [f64]) {
+        out.copy_from_slice(grad);
+        let mut alphas = Vec::with_capacity(self.pairs.len());
+        for (s, y, rho) in self.pairs.iter().rev() {
+            let a = rho * dot(s, out);
+            axpy(-a, y, out);
+            alphas.push(a);
+        }
+        let gamma = self
+            .pairs
+            .back()
+            .map_or(1.0 / inf_norm(grad).max(1.0), |(s, y, _)| {
+                dot(s, y) / dot(y, y)
+            });
+        out.iter_mut().for_each(|d| *d *= gamma);
+        for ((s, y, rho), a) in self.pairs.iter().zip(alphas.iter().rev()) {
+            let b = rho * dot(y, out);
+            axpy(a - b, s, out);
+        }
+    }
+
+    /// Records the step from `x` to `x_new` and the gradient change, when
+    /// its curvature is safely positive.
+    pub fn push(&mut self, x_new: &[f64], x: &[f64], g_new: &[f64], g: &[f64]) {
+        let s: Vec<f64> = x_new.iter().zip(x).map(|(a, b)| a - b).collect();
+        let y: Vec<f64> = g_new.iter().zip(g).map(|(a, b)| a - b).collect();
+        let sy = dot(&s, &y);
+        if sy > 1e-10 * dot(&y, &y).sqrt() * dot(&s, &s).sqrt() {
+            if self.pairs.len() == MEMORY {
+                self.pairs.pop_front();
+            }
+            self.pairs.push_back((s, y, 1.0 / sy));
+        }
+    }
+}
+
+/// The largest absolute component.
+pub(crate) fn inf_norm(v: &[f64]) -> f64 {
+    v.iter().fold(0.0f64, |m, x| m.max(x.abs()))
+}
+
 /// How a minimisation ended.
 pub(crate) struct LbfgsResult {
     pub n_iter: usize,
@@ -30,11 +92,10 @@ pub(crate) fn minimise(
     let ftol = 64.0 * f64::EPSILON;
     let mut g = vec![0.0; n];
     let mut value = f(x, &mut g);
-    let mut history: VecDeque<(Vec<f64>, Vec<f64>, f64)> = VecDeque::with_capacity(MEMORY);
+    let mut history = History::new();
     let mut direction = vec![0.0; n];
     let mut x_new = vec![0.0; n];
     let mut g_new = vec![0.0; n];
-    let inf_norm = |v: &[f64]| v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
     if inf_norm(&g) <= gtol {
         return LbfgsResult {
             n_iter: 0,
@@ -43,23 +104,7 @@ pub(crate) fn minimise(
     }
     for iter in 1..=max_iter {
         // Two-loop recursion: direction = -H g.
-        direction.copy_from_slice(&g);
-        let mut alphas = Vec::with_capacity(history.len());
-        for (s, y, rho) in history.iter().rev() {
-            let a = rho * dot(s, &direction);
-            axpy(-a, y, &mut direction);
-            alphas.push(a);
-        }
-        let gamma = history
-            .back()
-            .map_or(1.0 / inf_norm(&g).max(1.0), |(s, y, _)| {
-                dot(s, y) / dot(y, y)
-            });
-        direction.iter_mut().for_each(|d| *d *= gamma);
-        for ((s, y, rho), a) in history.iter().zip(alphas.iter().rev()) {
-            let b = rho * dot(y, &direction);
-            axpy(a - b, s, &mut direction);
-        }
+        history.apply(&g, &mut direction);
         direction.iter_mut().for_each(|d| *d = -*d);
         let mut slope = dot(&g, &direction);
         if slope >= 0.0 {
@@ -91,15 +136,7 @@ pub(crate) fn minimise(
                 converged: inf_norm(&g) <= gtol,
             };
         };
-        let s: Vec<f64> = x_new.iter().zip(x.iter()).map(|(a, b)| a - b).collect();
-        let y: Vec<f64> = g_new.iter().zip(&g).map(|(a, b)| a - b).collect();
-        let sy = dot(&s, &y);
-        if sy > 1e-10 * dot(&y, &y).sqrt() * dot(&s, &s).sqrt() {
-            if history.len() == MEMORY {
-                history.pop_front();
-            }
-            history.push_back((s, y, 1.0 / sy));
-        }
+        history.push(&x_new, x, &g_new, &g);
         x.copy_from_slice(&x_new);
         g.copy_from_slice(&g_new);
         let decrease = (value - new_value) / value.abs().max(new_value.abs()).max(1.0);
@@ -123,7 +160,7 @@ pub(crate) fn minimise(
     }
 }
 
-fn dot(a: &[f64], b: &[f64]) -> f64 {
+pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 

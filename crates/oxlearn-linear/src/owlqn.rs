@@ -2,16 +2,9 @@
 //! L-BFGS for a smooth objective plus a weighted L1 norm, for logistic
 //! regression with an L1 or elastic-net penalty.
 
-use std::collections::VecDeque;
+use crate::lbfgs::{History, LbfgsResult, dot, inf_norm};
 
-use crate::lbfgs::LbfgsResult;
-
-const MEMORY: usize = 10;
 const MAX_LINE_SEARCH: usize = 60;
-
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
 
 /// The pseudo-gradient of `f + Σ l1ⱼ |xⱼ|` (the minimum-norm subgradient).
 fn pseudo_gradient(x: &[f64], g: &[f64], l1: &[f64], out: &mut [f64]) {
@@ -47,12 +40,11 @@ pub(crate) fn minimise(
     let n = x.len();
     let ftol = 64.0 * f64::EPSILON;
     let penalty = |x: &[f64]| -> f64 { x.iter().zip(l1).map(|(v, l)| l * v.abs()).sum() };
-    let inf_norm = |v: &[f64]| v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
     let mut g = vec![0.0; n];
     let mut value = f(x, &mut g) + penalty(x);
     let mut pg = vec![0.0; n];
     pseudo_gradient(x, &g, l1, &mut pg);
-    let mut history: VecDeque<(Vec<f64>, Vec<f64>, f64)> = VecDeque::with_capacity(MEMORY);
+    let mut history = History::new();
     let mut d = vec![0.0; n];
     let mut x_new = vec![0.0; n];
     let mut g_new = vec![0.0; n];
@@ -63,27 +55,7 @@ pub(crate) fn minimise(
         };
     }
     for iter in 1..=max_iter {
-        d.copy_from_slice(&pg);
-        let mut alphas = Vec::with_capacity(history.len());
-        for (s, y, rho) in history.iter().rev() {
-            let a = rho * dot(s, &d);
-            for (di, yi) in d.iter_mut().zip(y) {
-                *di -= a * yi;
-            }
-            alphas.push(a);
-        }
-        let gamma = history
-            .back()
-            .map_or(1.0 / inf_norm(&pg).max(1.0), |(s, y, _)| {
-                dot(s, y) / dot(y, y)
-            });
-        d.iter_mut().for_each(|v| *v *= gamma);
-        for ((s, y, rho), a) in history.iter().zip(alphas.iter().rev()) {
-            let b = rho * dot(y, &d);
-            for (di, si) in d.iter_mut().zip(s) {
-                *di += (a - b) * si;
-            }
-        }
+        history.apply(&pg, &mut d);
         // Descent direction; penalised coordinates are kept in the orthant
         // the pseudo-gradient points to (unpenalised ones move freely, as in
         // L-BFGS, which keeps, for example, the sum of multinomial
@@ -135,15 +107,7 @@ pub(crate) fn minimise(
                 converged: inf_norm(&pg) <= gtol,
             };
         };
-        let s: Vec<f64> = x_new.iter().zip(x.iter()).map(|(a, b)| a - b).collect();
-        let y: Vec<f64> = g_new.iter().zip(&g).map(|(a, b)| a - b).collect();
-        let sy = dot(&s, &y);
-        if sy > 1e-10 * dot(&y, &y).sqrt() * dot(&s, &s).sqrt() {
-            if history.len() == MEMORY {
-                history.pop_front();
-            }
-            history.push_back((s, y, 1.0 / sy));
-        }
+        history.push(&x_new, x, &g_new, &g);
         x.copy_from_slice(&x_new);
         g.copy_from_slice(&g_new);
         pseudo_gradient(x, &g, l1, &mut pg);
