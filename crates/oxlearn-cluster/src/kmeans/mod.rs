@@ -49,6 +49,24 @@ pub enum Init {
     Centers(Array2<f64>),
 }
 
+impl Init {
+    /// Given centres must be `n_clusters` finite rows; the other
+    /// initialisations are always valid.
+    fn validate(&self, n_clusters: usize) -> oxlearn::Result<()> {
+        if let Init::Centers(c) = self {
+            if c.nrows() != n_clusters {
+                return Err(oxlearn::Error::invalid_parameter(
+                    "init",
+                    format!("{n_clusters} initial centres (n_clusters)"),
+                    format!("{} centres", c.nrows()),
+                ));
+            }
+            check::finite(c.view(), "initial centres (init)")?;
+        }
+        Ok(())
+    }
+}
+
 /// k-means clustering, as scikit-learn's `KMeans`: Lloyd's algorithm, or
 /// Elkan's with [`Algorithm::Elkan`].
 ///
@@ -267,17 +285,7 @@ impl Params for KMeans {
         check_at_least("max_iter", self.max_iter, 1)?;
         check_non_negative("tol", self.tol)?;
         oxlearn::params::check_n_threads(self.n_threads)?;
-        if let Init::Centers(c) = &self.init {
-            if c.nrows() != self.n_clusters {
-                return Err(oxlearn::Error::invalid_parameter(
-                    "init",
-                    format!("{} initial centres (n_clusters)", self.n_clusters),
-                    format!("{} centres", c.nrows()),
-                ));
-            }
-            check::finite(c.view(), "initial centres (init)")?;
-        }
-        Ok(())
+        self.init.validate(self.n_clusters)
     }
 }
 

@@ -262,17 +262,7 @@ impl Params for MiniBatchKMeans {
         }
         check_non_negative("reassignment_ratio", self.reassignment_ratio)?;
         oxlearn::params::check_n_threads(self.n_threads)?;
-        if let Init::Centers(c) = &self.init {
-            if c.nrows() != self.n_clusters {
-                return Err(oxlearn::Error::invalid_parameter(
-                    "init",
-                    format!("{} initial centres (n_clusters)", self.n_clusters),
-                    format!("{} centres", c.nrows()),
-                ));
-            }
-            check::finite(c.view(), "initial centres (init)")?;
-        }
-        Ok(())
+        self.init.validate(self.n_clusters)
     }
 }
 
