@@ -7,7 +7,9 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use ndarray::{Array2, s};
 use oxlearn::{Dataset, Fit};
-use oxlearn_cluster::{Algorithm, Dbscan, KMeans, MiniBatchKMeans};
+use oxlearn_cluster::{
+    AgglomerativeClustering, Algorithm, Dbscan, GaussianMixture, Hdbscan, KMeans, MiniBatchKMeans,
+};
 use oxlearn_datasets::generators::{MakeBlobs, make_blobs};
 use std::hint::black_box;
 
@@ -61,5 +63,37 @@ fn dbscan(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, kmeans, dbscan);
+fn gaussian_mixture(c: &mut Criterion) {
+    // As the comparison workload: 50k blob samples (80% for training), 16
+    // components with full covariances, all 20 EM iterations (tol 0).
+    let mut group = c.benchmark_group("cluster/gaussian_mixture");
+    group.sample_size(10);
+    let data = Dataset::from_records(train_blobs(50_000, 16, 16, 1.0));
+    let params = GaussianMixture::new(16).max_iter(20).tol(0.0).seed(0);
+    group.bench_function("50k_x16_k16_full_20_iterations", |b| {
+        b.iter(|| params.fit(black_box(data.view())).expect("fit"))
+    });
+    group.finish();
+}
+
+fn hierarchical(c: &mut Criterion) {
+    // As the comparison workloads: Ward on all 10k blob samples in 8
+    // dimensions (8 centres, std 1); HDBSCAN on 20k 2-d blob samples (8
+    // centres, std 0.5, 80% for training), min_cluster_size 25.
+    let mut group = c.benchmark_group("cluster/hierarchical");
+    group.sample_size(10);
+    let ward_data = Dataset::from_records(train_blobs(12_500, 8, 8, 1.0));
+    let ward = AgglomerativeClustering::new(8);
+    group.bench_function("agglomerative_ward_10k_x8_k8", |b| {
+        b.iter(|| ward.fit(black_box(ward_data.view())).expect("fit"))
+    });
+    let hdbscan_data = Dataset::from_records(train_blobs(20_000, 2, 8, 0.5));
+    let hdbscan = Hdbscan::new(25);
+    group.bench_function("hdbscan_20k_x2_min_cluster_size25", |b| {
+        b.iter(|| hdbscan.fit(black_box(hdbscan_data.view())).expect("fit"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, kmeans, dbscan, gaussian_mixture, hierarchical);
 criterion_main!(benches);

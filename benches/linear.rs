@@ -15,7 +15,9 @@ use oxlearn::{Dataset, Fit};
 use oxlearn_datasets::generators::{
     MakeClassification, MakeRegression, make_classification, make_regression,
 };
-use oxlearn_linear::{ElasticNet, Lasso, LinearRegression, LogisticRegression, Ridge, RidgeCV};
+use oxlearn_linear::{
+    ElasticNet, Lasso, LinearRegression, LogisticRegression, Ridge, RidgeCV, SgdClassifier, SgdLoss,
+};
 use std::hint::black_box;
 
 fn train_set(
@@ -99,5 +101,29 @@ fn logistic(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, least_squares, sparse, logistic);
+/// `SgdClassifier` (hinge and log loss, 10 epochs, no early stop) on the
+/// binary 100,000 x 50 `make_classification` data of the logistic workload.
+fn sgd(c: &mut Criterion) {
+    let params = MakeClassification::default()
+        .n_samples(100_000)
+        .n_features(50)
+        .n_informative(20)
+        .n_redundant(10)
+        .n_classes(2)
+        .seed(0);
+    let Ok(data) = make_classification(&params) else {
+        return;
+    };
+    let mut group = c.benchmark_group("linear/sgd");
+    group.sample_size(10);
+    for (name, loss) in [("hinge", SgdLoss::Hinge), ("log_loss", SgdLoss::LogLoss)] {
+        let est = SgdClassifier::default().loss(loss).max_iter(10).tol(None);
+        group.bench_function(format!("sgd_{name}_10_epochs_100000x50"), |b| {
+            b.iter(|| est.fit(black_box(data.view())))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, least_squares, sparse, logistic, sgd);
 criterion_main!(benches);

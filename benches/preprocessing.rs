@@ -1,6 +1,7 @@
 //! Criterion suite: preprocessing on the issue's comparison workloads
 //! (StandardScaler 800,000 x 50, OneHotEncoder on adult's categorical
-//! columns, PolynomialFeatures degree 2 on 100,000 x 20).
+//! columns, PolynomialFeatures degree 2 on 100,000 x 20, PCA 100,000 x 100
+//! -> 10 exact and randomized).
 
 // `criterion_group!` generates a public function that cannot carry a doc comment.
 #![allow(missing_docs)]
@@ -83,5 +84,39 @@ fn polynomial(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, standard_scaler, one_hot, polynomial);
+/// PCA 100,000 x 100 -> 10 on `make_regression` records (issue #5), fit
+/// and transform: the exact covariance solver and the randomized one.
+fn pca(c: &mut Criterion) {
+    use oxlearn_datasets::generators::{MakeRegression, make_regression};
+    use oxlearn_preprocessing::{Pca, PcaComponents, SvdSolver};
+    let mut group = c.benchmark_group("preprocessing/pca");
+    group.sample_size(10);
+    let (n, d) = (100_000, 100);
+    let p = MakeRegression::default()
+        .n_samples(n)
+        .n_features(d)
+        .n_informative(10)
+        .noise(1.0)
+        .seed(7);
+    let data = make_regression(&p).expect("make_regression").0;
+    let data = Dataset::from_records(data.records().to_owned());
+    group.throughput(Throughput::Elements((n * d) as u64));
+    for (name, solver) in [
+        ("exact_100000x100_to_10", SvdSolver::CovarianceEigh),
+        ("randomized_100000x100_to_10", SvdSolver::Randomized),
+    ] {
+        let pca = Pca::default()
+            .n_components(PcaComponents::Count(10))
+            .svd_solver(solver);
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let model = pca.fit(black_box(data.view())).expect("fit");
+                model.transform(data.records()).expect("transform")
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, standard_scaler, one_hot, polynomial, pca);
 criterion_main!(benches);

@@ -1,5 +1,6 @@
-//! Clustering with oxlearn-cluster: k-means on handwritten digits, DBSCAN on
-//! two interleaved half-moons, and the neighbours index behind DBSCAN.
+//! Clustering with oxlearn-cluster: k-means on handwritten digits, DBSCAN,
+//! HDBSCAN and single-linkage agglomerative clustering on two interleaved
+//! half-moons, and the neighbours index behind DBSCAN.
 //!
 //! k-means is scored against the true digits with the adjusted Rand index
 //! (1 is a perfect match, 0 chance level); DBSCAN finds the two moons,
@@ -13,7 +14,7 @@
 use oxlearn::metrics::adjusted_rand_score;
 use oxlearn::{Dataset, Fit, Predict, Transform};
 use oxlearn_cluster::neighbors::{KdTree, Metric};
-use oxlearn_cluster::{Dbscan, Init, KMeans};
+use oxlearn_cluster::{AgglomerativeClustering, Dbscan, Hdbscan, Init, KMeans, Linkage};
 use oxlearn_datasets::generators::{MakeMoons, make_moons};
 use oxlearn_examples::heading;
 
@@ -49,7 +50,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .collect::<Vec<_>>()
     );
 
-    heading("DBSCAN on make_moons (400 points, noise 0.08)");
+    heading("DBSCAN, HDBSCAN and single linkage on make_moons (400 points, noise 0.08)");
     let moons = make_moons(&MakeMoons::default().n_samples(400).noise(0.08).seed(1))?;
     let unlabelled = Dataset::from_records(moons.records().to_owned());
     let dbscan = Dbscan::new(0.2, 5).fit(unlabelled.view())?;
@@ -60,6 +61,29 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         noise,
         dbscan.core_sample_indices().len(),
         adjusted_rand_score(dbscan.labels(), moons.targets())?
+    );
+    // HDBSCAN needs no radius: it keeps the clusters that persist over all
+    // of them, and says how strongly each point belongs to its cluster.
+    let hdbscan = Hdbscan::new(15).fit(unlabelled.view())?;
+    let noise = hdbscan.labels().iter().filter(|&&l| l == -1).count();
+    let weak = hdbscan.probabilities().iter().filter(|&&p| p < 0.5).count();
+    println!(
+        "HDBSCAN min_cluster_size 15: {} clusters, {} noise points, {} points with \
+         probability < 0.5, ARI vs moons {:.3}",
+        hdbscan.n_clusters(),
+        noise,
+        weak,
+        adjusted_rand_score(hdbscan.labels(), moons.targets())?
+    );
+    let single = AgglomerativeClustering::new(2)
+        .linkage(Linkage::Single)
+        .compute_distances(true)
+        .fit(unlabelled.view())?;
+    let heights = single.distances().map(|d| d.to_vec()).unwrap_or_default();
+    println!(
+        "single linkage, 2 clusters: ARI vs moons {:.3}, last merge heights {:.3?}",
+        adjusted_rand_score(single.labels(), moons.targets())?,
+        &heights[heights.len().saturating_sub(3)..]
     );
     let kmeans = KMeans::new(2).fit(unlabelled.view())?;
     println!(

@@ -98,6 +98,16 @@ impl Fitted for Density {
     }
 }
 
+/// A Gaussian mixture behind [`Fitted`]: its most probable components,
+/// judged by the Rand index.
+struct Mixture(oxlearn_cluster::GaussianMixtureModel<f64>);
+
+impl Fitted for Mixture {
+    fn apply(&self, x: ArrayView2<'_, f64>) -> Result<Output, String> {
+        self.0.predict(x).map(Output::Labels).map_err(text)
+    }
+}
+
 /// A transformer behind [`Fitted`].
 struct Transformer<M>(M);
 
@@ -191,12 +201,35 @@ fn runner(name: &str, params: &Value) -> Option<Runner> {
                 Ok(boxed(Centroids(km.fit(unsupervised(d)?).map_err(text)?)))
             })
         }
+        "gaussian_mixture" => Box::new(move |d: &Data| {
+            let gm =
+                oxlearn_cluster::GaussianMixture::new(param(&params, "n_components", 1.0) as usize)
+                    .max_iter(param(&params, "max_iter", 100.0) as usize)
+                    .tol(0.0)
+                    .seed(0);
+            Ok(boxed(Mixture(gm.fit(unsupervised(d)?).map_err(text)?)))
+        }),
         "dbscan" => Box::new(move |d: &Data| {
             let db = Dbscan::new(
                 param(&params, "eps", 0.5),
                 param(&params, "min_samples", 5.0) as usize,
             );
             let model = db.fit(unsupervised(d)?).map_err(text)?;
+            // Noise (-1) becomes label 0, clusters 1.. for the Rand index.
+            Ok(boxed(Density(model.labels().mapv(|l| (l + 1) as usize))))
+        }),
+        "agglomerative_ward" => Box::new(move |d: &Data| {
+            let params =
+                oxlearn_cluster::AgglomerativeClustering::new(
+                    param(&params, "n_clusters", 2.0) as usize
+                );
+            let model = params.fit(unsupervised(d)?).map_err(text)?;
+            Ok(boxed(Density(model.labels().to_owned())))
+        }),
+        "hdbscan" => Box::new(move |d: &Data| {
+            let params =
+                oxlearn_cluster::Hdbscan::new(param(&params, "min_cluster_size", 5.0) as usize);
+            let model = params.fit(unsupervised(d)?).map_err(text)?;
             // Noise (-1) becomes label 0, clusters 1.. for the Rand index.
             Ok(boxed(Density(model.labels().mapv(|l| (l + 1) as usize))))
         }),
@@ -219,6 +252,25 @@ fn runner(name: &str, params: &Value) -> Option<Runner> {
                 poly.fit(unsupervised(d)?).map_err(text)?,
             )))
         }),
+        "pca_exact" | "pca_randomized" => {
+            use oxlearn_preprocessing::{Pca, PcaComponents, SvdSolver};
+            // Exact: the covariance eigendecomposition (what scikit-learn's
+            // auto picks for n >> d; equal to the full SVD's output).
+            let solver = if name == "pca_exact" {
+                SvdSolver::CovarianceEigh
+            } else {
+                SvdSolver::Randomized
+            };
+            Box::new(move |d: &Data| {
+                let pca = Pca::default()
+                    .n_components(PcaComponents::Count(
+                        param(&params, "n_components", 10.0) as usize
+                    ))
+                    .svd_solver(solver)
+                    .seed(0);
+                Ok(boxed(Transformer(pca.fit(unsupervised(d)?).map_err(text)?)))
+            })
+        }
         _ => return None,
     })
 }

@@ -85,6 +85,7 @@ def make_estimator(library, workload, threads):
             # OneHotEncoder on the integer codes (NaN a category of its own), dense output as ours.
             "one_hot_adult": lambda: preprocessing.OneHotEncoder(handle_unknown=p["handle_unknown"], sparse_output=False),
             "polynomial_features": lambda: preprocessing.PolynomialFeatures(degree=p["degree"]),
+            # ours runs its covariance-eigh solver here (exact; output equal to full SVD's).
             "pca_exact": lambda: decomposition.PCA(n_components=p["n_components"], svd_solver="full"),
             "pca_randomized": lambda: decomposition.PCA(
                 n_components=p["n_components"], svd_solver="randomized", random_state=0

@@ -52,6 +52,28 @@ pub enum ClusterError {
         /// The total weight.
         sum: f64,
     },
+    /// A Gaussian mixture covariance is not positive definite (a component
+    /// collapsed onto too few distinct points).
+    #[error(
+        "the covariance of {component} is not positive definite (ill-defined, e.g. a component \
+         on a single or collapsed samples); increase reg_covar (now {reg_covar}), decrease \
+         n_components, or scale the data"
+    )]
+    IllDefinedCovariance {
+        /// Which covariance: `"component 3"` or `"the tied covariance"`.
+        component: String,
+        /// The regularisation used.
+        reg_covar: f64,
+    },
+    /// The estimator cannot use sample weights, but the dataset carries them.
+    #[error(
+        "{estimator} does not support sample weights (as in scikit-learn), but the dataset \
+         carries them; remove them from the dataset"
+    )]
+    SampleWeightsUnsupported {
+        /// The estimator.
+        estimator: String,
+    },
 }
 
 impl From<ClusterError> for oxlearn::Error {

@@ -8,6 +8,10 @@
 //!   data that arrive in pieces;
 //! - [`Dbscan`]: density-based clustering with noise, neighbour queries
 //!   through the KD-tree of [`neighbors`];
+//! - [`AgglomerativeClustering`]: Ward, complete, average or single linkage,
+//!   with the full merge tree ([`MergeTree`]) for dendrograms;
+//! - [`Hdbscan`]: hierarchical density-based clustering with noise and
+//!   membership probabilities;
 //! - [`neighbors`]: a public KD-tree index with k-nearest and radius queries,
 //!   reused by neighbour-based estimators and imputers.
 //!
@@ -33,10 +37,17 @@
 
 mod dbscan;
 mod error;
+mod hierarchy;
 mod kmeans;
+mod mixture;
 pub mod neighbors;
 
 pub use dbscan::{Dbscan, DbscanModel};
 pub use error::{ClusterError, Result};
+pub use hierarchy::{
+    AgglomerativeClustering, AgglomerativeModel, ClusterSelection, Hdbscan, HdbscanModel, Linkage,
+    LinkageMetric, MergeTree,
+};
 pub use kmeans::{Algorithm, Init, KMeans, KMeansModel, MiniBatchKMeans, MiniBatchKMeansModel};
+pub use mixture::{CovarianceType, GaussianMixture, GaussianMixtureModel, InitParams};
 pub use neighbors::{KdTree, Metric};

@@ -51,9 +51,20 @@ pub(crate) trait CdData {
     fn dot_residual(&self, j: usize) -> f64;
     /// The coefficient `j` changed by `delta`: update the residual.
     fn update(&mut self, j: usize, delta: f64);
-    /// `Xᵀr` into `out`, `‖r‖²` and `rᵀy`, given the coefficients.
-    fn gap_terms(&self, beta: &[f64], out: &mut [f64]) -> (f64, f64);
+    /// `Xᵀr` into `out` (entries with `skip[j]` may be left at anything),
+    /// `‖r‖²` and `rᵀy`, given the coefficients.
+    fn gap_terms(&self, beta: &[f64], out: &mut [f64], skip: &[bool]) -> (f64, f64);
+    /// `Xᵀr` for every feature when it is maintained for free (covariance
+    /// updates): then epochs run on a growing working set.
+    fn gradient(&self) -> Option<&[f64]> {
+        None
+    }
+    /// Prepares the features `js` for updates (lazy Gram columns).
+    fn ensure(&mut self, _js: &[usize]) {}
 }
+
+/// Smallest working set of the covariance updates (it doubles as it grows).
+const MIN_WORKING_SET: usize = 10;
 
 fn soft_threshold(tmp: f64, l1: f64, denom: f64, positive: bool) -> f64 {
     if positive && tmp < 0.0 {
@@ -63,13 +74,23 @@ fn soft_threshold(tmp: f64, l1: f64, denom: f64, positive: bool) -> f64 {
     }
 }
 
-/// The duality gap of `beta` (scikit-learn's formula).
-fn duality_gap<D: CdData>(data: &D, beta: &[f64], s: &CdSettings, xta: &mut [f64]) -> f64 {
-    let (r_norm2, r_dot_y) = data.gap_terms(beta, xta);
+/// The duality gap of `beta` (scikit-learn's formula) on the features not
+/// screened out, and the dual norm `max_j |x_jᵀr - l2 β_j|`; `xta` is left
+/// holding `x_jᵀr - l2 β_j`.
+fn duality_gap<D: CdData>(
+    data: &D,
+    beta: &[f64],
+    s: &CdSettings,
+    xta: &mut [f64],
+    screened: &[bool],
+) -> (f64, f64) {
+    let (r_norm2, r_dot_y) = data.gap_terms(beta, xta, screened);
     let mut dual_norm = 0.0f64;
-    for (x, b) in xta.iter_mut().zip(beta) {
+    for ((x, b), &out) in xta.iter_mut().zip(beta).zip(screened) {
         *x -= s.l2 * b;
-        dual_norm = dual_norm.max(if s.positive { *x } else { x.abs() });
+        if !out {
+            dual_norm = dual_norm.max(if s.positive { *x } else { x.abs() });
+        }
     }
     let (konst, mut gap) = if dual_norm > s.l1 {
         let konst = s.l1 / dual_norm;
@@ -80,10 +101,101 @@ fn duality_gap<D: CdData>(data: &D, beta: &[f64], s: &CdSettings, xta: &mut [f64
     let l1_norm: f64 = beta.iter().map(|b| b.abs()).sum();
     let w_norm2: f64 = beta.iter().map(|b| b * b).sum();
     gap += s.l1 * l1_norm - konst * r_dot_y + 0.5 * s.l2 * (1.0 + konst * konst) * w_norm2;
-    gap
+    (gap, dual_norm)
+}
+
+/// Gap safe screening (Fercoq, Gramfort and Salmon 2015; scikit-learn's
+/// `do_screening`): the dual point `θ = r / max(l1, dual_norm)` and the
+/// duality gap bound the optimal dual point within a ball of radius
+/// `√(2 gap) / l1`; a feature whose correlation with every point of the ball
+/// stays below 1 is 0 at the optimum, so it is set to 0 and never visited
+/// again in this run. The elastic net is screened as the lasso on the
+/// augmented design `[X; √l2 I]`. Returns whether a feature was removed.
+fn screen<D: CdData>(
+    data: &mut D,
+    beta: &mut [f64],
+    s: &CdSettings,
+    xta: &[f64],
+    dual_norm: f64,
+    gap: f64,
+    screened: &mut [bool],
+) -> bool {
+    if s.l1 <= 0.0 || !gap.is_finite() {
+        return false;
+    }
+    let scale = dual_norm.max(s.l1);
+    let radius = (2.0 * gap.max(0.0)).sqrt() / s.l1;
+    let mut removed = false;
+    for j in 0..beta.len() {
+        if screened[j] {
+            continue;
+        }
+        let corr = if s.positive { xta[j] } else { xta[j].abs() } / scale;
+        // A small margin against rounding in the gap and the correlations.
+        if corr + radius * (data.norm2(j) + s.l2).sqrt() < 1.0 - 1e-10 {
+            screened[j] = true;
+            removed = true;
+            if beta[j] != 0.0 {
+                data.update(j, -beta[j]);
+                beta[j] = 0.0;
+            }
+        }
+    }
+    removed
+}
+
+/// Adds to the working set up to `limit` features that would move from 0
+/// (`|x_jᵀr| > l1`), the largest violations first, and prepares them.
+/// Returns whether the set grew.
+fn grow_working_set<D: CdData>(
+    data: &mut D,
+    s: &CdSettings,
+    screened: &[bool],
+    in_ws: &mut [bool],
+    limit: usize,
+) -> bool {
+    let Some(grad) = data.gradient() else {
+        return false;
+    };
+    let mut violations: Vec<(f64, usize)> = grad
+        .iter()
+        .enumerate()
+        .filter(|&(j, _)| !in_ws[j] && !screened[j])
+        .filter_map(|(j, &g)| {
+            let v = if s.positive { g } else { g.abs() } - s.l1;
+            (v > 0.0 && data.norm2(j) > 0.0).then_some((v, j))
+        })
+        .collect();
+    if violations.is_empty() {
+        return false;
+    }
+    violations.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    violations.truncate(limit.max(1));
+    let mut added: Vec<usize> = violations.into_iter().map(|(_, j)| j).collect();
+    added.sort_unstable();
+    for &j in &added {
+        in_ws[j] = true;
+    }
+    data.ensure(&added);
+    true
+}
+
+/// The features visited in an epoch, in order.
+fn epoch_order(in_ws: &[bool], screened: &[bool]) -> Vec<usize> {
+    (0..in_ws.len())
+        .filter(|&j| in_ws[j] && !screened[j])
+        .collect()
 }
 
 /// Runs coordinate descent from `beta` (updated in place). `yty` is `‖y‖²`.
+///
+/// Each epoch visits the features of the working set that are not screened
+/// out (all features with residual updates; with covariance updates, the
+/// non-zero coefficients and the largest violators of the optimality
+/// conditions, doubled whenever the epochs on it have settled while the
+/// duality gap is still too large). Whenever scikit-learn would check the
+/// duality gap, the gap is computed, features are screened, and the working
+/// set grows; the solution satisfies the same duality-gap criterion.
 pub(crate) fn run<D: CdData>(data: &mut D, beta: &mut [f64], yty: f64, s: &CdSettings) -> CdResult {
     let p = data.len();
     let gap_tol = s.tol * yty;
@@ -97,13 +209,24 @@ pub(crate) fn run<D: CdData>(data: &mut D, beta: &mut [f64], yty: f64, s: &CdSet
             converged: true,
         };
     }
+    let mut screened = vec![false; p];
+    let mut in_ws = vec![true; p];
+    if data.gradient().is_some() {
+        in_ws = beta.iter().map(|b| *b != 0.0).collect();
+        let support: Vec<usize> = (0..p).filter(|&j| in_ws[j]).collect();
+        data.ensure(&support);
+        let limit = MIN_WORKING_SET.max(support.len());
+        grow_working_set(data, s, &screened, &mut in_ws, limit);
+    }
+    let mut order = epoch_order(&in_ws, &screened);
     for n_iter in 0..s.max_iter {
         let mut w_max = 0.0f64;
         let mut d_w_max = 0.0f64;
-        for f in 0..p {
+        let m = order.len();
+        for f in 0..m {
             let j = match s.selection {
-                Selection::Cyclic => f,
-                Selection::Random => rng.random_range(0..p),
+                Selection::Cyclic => order[f],
+                Selection::Random => order[rng.random_range(0..m)],
             };
             let norm2 = data.norm2(j);
             if norm2 == 0.0 {
@@ -120,7 +243,8 @@ pub(crate) fn run<D: CdData>(data: &mut D, beta: &mut [f64], yty: f64, s: &CdSet
             w_max = w_max.max(new.abs());
         }
         if w_max == 0.0 || d_w_max / w_max <= s.tol || n_iter + 1 == s.max_iter {
-            gap = duality_gap(data, beta, s, &mut xta);
+            let (g, dual_norm) = duality_gap(data, beta, s, &mut xta, &screened);
+            gap = g;
             if gap < gap_tol {
                 return CdResult {
                     n_iter: n_iter + 1,
@@ -128,56 +252,18 @@ pub(crate) fn run<D: CdData>(data: &mut D, beta: &mut [f64], yty: f64, s: &CdSet
                     converged: true,
                 };
             }
+            let mut changed = screen(data, beta, s, &xta, dual_norm, gap, &mut screened);
+            let limit = MIN_WORKING_SET.max(order.len());
+            changed |= grow_working_set(data, s, &screened, &mut in_ws, limit);
+            if changed {
+                order = epoch_order(&in_ws, &screened);
+            }
         }
     }
     CdResult {
         n_iter: s.max_iter,
         gap,
         converged: false,
-    }
-}
-
-/// Covariance updates: the Gram matrix `G = XᵀX`, `q = Xᵀy` and the
-/// gradient `g = Xᵀr = q - Gβ` (O(p) per coordinate, no pass over samples).
-pub(crate) struct GramData {
-    pub g: Mat<f64>,
-    pub q: Vec<f64>,
-    pub grad: Vec<f64>,
-    pub yty: f64,
-}
-
-impl GramData {
-    pub(crate) fn new(g: Mat<f64>, q: Vec<f64>, yty: f64, beta: &[f64]) -> Self {
-        let p = q.len();
-        let grad = (0..p)
-            .map(|i| q[i] - (0..p).map(|j| g[(i, j)] * beta[j]).sum::<f64>())
-            .collect();
-        GramData { g, q, grad, yty }
-    }
-}
-
-impl CdData for GramData {
-    fn len(&self) -> usize {
-        self.q.len()
-    }
-    fn norm2(&self, j: usize) -> f64 {
-        self.g[(j, j)]
-    }
-    fn dot_residual(&self, j: usize) -> f64 {
-        self.grad[j]
-    }
-    fn update(&mut self, j: usize, delta: f64) {
-        let col = self.g.col(j);
-        for (i, gr) in self.grad.iter_mut().enumerate() {
-            *gr -= delta * col[i];
-        }
-    }
-    fn gap_terms(&self, beta: &[f64], out: &mut [f64]) -> (f64, f64) {
-        out.copy_from_slice(&self.grad);
-        let bq: f64 = beta.iter().zip(&self.q).map(|(b, q)| b * q).sum();
-        let bg: f64 = beta.iter().zip(&self.grad).map(|(b, g)| b * g).sum();
-        // ‖r‖² = yᵀy - 2βᵀq + βᵀGβ, with Gβ = q - g.
-        ((self.yty - bq - bg).max(0.0), self.yty - bq)
     }
 }
 
@@ -218,9 +304,9 @@ impl CdData for RecordsData {
             *r -= delta * x;
         }
     }
-    fn gap_terms(&self, _beta: &[f64], out: &mut [f64]) -> (f64, f64) {
+    fn gap_terms(&self, _beta: &[f64], out: &mut [f64], skip: &[bool]) -> (f64, f64) {
         for (j, o) in out.iter_mut().enumerate() {
-            *o = self.dot_residual(j);
+            *o = if skip[j] { 0.0 } else { self.dot_residual(j) };
         }
         let r2 = self.r.iter().map(|r| r * r).sum();
         let ry = self.r.iter().zip(&self.y).map(|(r, y)| r * y).sum();
@@ -231,6 +317,7 @@ impl CdData for RecordsData {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cd_gram::GramData;
 
     /// A small centred design and targets.
     fn problem() -> (Mat<f64>, Vec<f64>) {
@@ -283,7 +370,7 @@ mod tests {
             for positive in [false, true] {
                 let s = settings(selection, positive);
                 let mut b1 = vec![0.0; p];
-                let mut gram = GramData::new(g.clone(), q.clone(), yty, &b1);
+                let mut gram = GramData::full(g.clone(), q.clone(), yty, &b1);
                 let r1 = run(&mut gram, &mut b1, yty, &s);
                 let mut b2 = vec![0.0; p];
                 let mut records = RecordsData::new(x.clone(), y.clone(), &b2);

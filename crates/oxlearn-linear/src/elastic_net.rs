@@ -7,7 +7,8 @@ use oxlearn::params::{Params, check_at_least, check_n_threads, check_non_negativ
 use oxlearn::random::DEFAULT_SEED;
 use oxlearn::{DatasetView, Error, Fit, Float, Predict, check};
 
-use crate::coordinate_descent::{self, CdSettings, GramData, RecordsData, Selection};
+use crate::cd_gram::{self, GramData};
+use crate::coordinate_descent::{self, CdSettings, RecordsData, Selection};
 use crate::error::LinearError;
 use crate::least_squares;
 use crate::linalg::{self, Moments, Problem};
@@ -275,22 +276,22 @@ pub struct ElasticNetPath {
 }
 
 /// The data of a coordinate-descent fit, prepared once for any number of alphas.
-enum Backend {
-    Gram(GramData),
+enum Backend<'a> {
+    Gram(GramData<'a>),
     Records(RecordsData),
 }
 
-struct Prepared {
+struct Prepared<'a> {
     m: Moments,
-    backend: Backend,
+    backend: Backend<'a>,
     yty: f64,
     beta: Vec<f64>,
     fit_intercept: bool,
 }
 
-impl Prepared {
+impl<'a> Prepared<'a> {
     fn new<F: Float>(
-        p: &Problem<'_, F>,
+        p: &Problem<'a, F>,
         initial: Option<ArrayView1<'_, F>>,
         positive: bool,
     ) -> Result<Self, LinearError> {
@@ -306,10 +307,23 @@ impl Prepared {
             beta.iter_mut().for_each(|b| *b = b.max(0.0));
         }
         let (backend, yty) = if a <= n.max(1024) {
-            let gram = linalg::gram(p, &m);
-            let q = (0..a).map(|j| gram.c[(j, 0)]).collect();
-            let yty = gram.yty[0];
-            (Backend::Gram(GramData::new(gram.g, q, yty, &beta)), yty)
+            if a >= cd_gram::LAZY_MIN_FEATURES {
+                // Covariance updates on Gram columns formed only for the
+                // features that enter the working set.
+                let first = cd_gram::cross_products(p, &m, &[], true);
+                let yty = first.yty;
+                let (pc, mc) = (*p, m.clone());
+                let source: cd_gram::ColumnSource<'a> = Box::new(move |js: &[usize]| {
+                    cd_gram::cross_products(&pc, &mc, js, false).columns
+                });
+                let gram = GramData::new(source, first.diag, first.q, yty, &beta);
+                (Backend::Gram(gram), yty)
+            } else {
+                let gram = linalg::gram(p, &m);
+                let q = (0..a).map(|j| gram.c[(j, 0)]).collect();
+                let yty = gram.yty[0];
+                (Backend::Gram(GramData::full(gram.g, q, yty, &beta)), yty)
+            }
         } else {
             let (xc, yc) = linalg::centred(p, &m);
             let y: Vec<f64> = (0..n).map(|i| yc[(i, 0)]).collect();

@@ -1,7 +1,7 @@
 //! The elastic-net penalty chosen by k-fold cross-validation over a
 //! geometric grid: [`ElasticNetCV`], [`LassoCV`] and [`alpha_grid`].
 
-use ndarray::{Array1, Array2, ArrayView2, Axis};
+use ndarray::{Array1, Array2, Array3, ArrayView2, Axis, s};
 use oxlearn::parallel::with_threads;
 use oxlearn::params::{Params, check_at_least, check_n_threads, check_open_range};
 use oxlearn::{DatasetView, Error, Fit, Float, Predict};
@@ -96,12 +96,13 @@ fn grid<F: Float>(
         .collect())
 }
 
-/// Elastic net with `alpha` chosen by k-fold cross-validation, as
-/// scikit-learn's `ElasticNetCV` (one `l1_ratio`).
+/// Elastic net with `alpha` (and optionally `l1_ratio`) chosen by k-fold
+/// cross-validation, as scikit-learn's `ElasticNetCV`.
 ///
 /// | hyperparameter | default | meaning |
 /// |---|---|---|
 /// | `l1_ratio` | 0.5 | share of the L1 penalty, in (0, 1] |
+/// | `l1_ratios` | `None` | candidates for `l1_ratio` (each in (0, 1]), instead of `l1_ratio` (scikit-learn's list-valued `l1_ratio`) |
 /// | `eps` | 1e-3 | smallest alpha of the grid relative to the largest, in (0, 1) |
 /// | `n_alphas` | 100 | size of the geometric grid, >= 1 |
 /// | `alphas` | `None` | explicit candidates (each >= 0) instead of the grid |
@@ -112,7 +113,10 @@ fn grid<F: Float>(
 /// Gram matrix per fold) is fitted on the other folds and scored by the mean
 /// squared error on the fold; the alpha with the lowest mean over folds wins
 /// (the first on ties) and the model is refitted on all the data at that
-/// alpha. Folds are fitted one after the other (each copies its training
+/// alpha. With several `l1_ratios`, each has its own grid (`alpha_max`
+/// depends on it; explicit `alphas` are shared), every fold fits one path per
+/// ratio, and the best `(l1_ratio, alpha)` pair wins (the first ratio with the
+/// lowest error, as scikit-learn's). Folds are fitted one after the other (each copies its training
 /// rows). With sample weights, the grid, the fits and the fold errors are
 /// weighted, as scikit-learn's.
 ///
@@ -135,6 +139,8 @@ fn grid<F: Float>(
 pub struct ElasticNetCV {
     /// Share of the L1 penalty, in (0, 1].
     pub l1_ratio: f64,
+    /// Candidate shares of the L1 penalty (each in (0, 1]); `None`: only `l1_ratio`.
+    pub l1_ratios: Option<Vec<f64>>,
     /// Smallest alpha of the grid relative to the largest.
     pub eps: f64,
     /// Size of the grid.
@@ -164,6 +170,7 @@ impl Default for ElasticNetCV {
         let e = ElasticNet::default();
         ElasticNetCV {
             l1_ratio: 0.5,
+            l1_ratios: None,
             eps: 1e-3,
             n_alphas: 100,
             alphas: None,
@@ -196,6 +203,8 @@ impl ElasticNetCV {
     setters! {
         /// Sets `l1_ratio`.
         l1_ratio: f64,
+        /// Sets `l1_ratios` (`None`: only `l1_ratio`).
+        l1_ratios: Option<Vec<f64>>,
         /// Sets `eps`.
         eps: f64,
         /// Sets `n_alphas`.
@@ -220,10 +229,16 @@ impl ElasticNetCV {
         n_threads: Option<usize>,
     }
 
-    fn estimator(&self, alpha: f64) -> ElasticNet {
+    fn ratios(&self) -> Vec<f64> {
+        self.l1_ratios
+            .clone()
+            .unwrap_or_else(|| vec![self.l1_ratio])
+    }
+
+    fn estimator(&self, alpha: f64, l1_ratio: f64) -> ElasticNet {
         ElasticNet {
             alpha,
-            l1_ratio: self.l1_ratio,
+            l1_ratio,
             fit_intercept: self.fit_intercept,
             max_iter: self.max_iter,
             tol: self.tol,
@@ -254,12 +269,21 @@ impl ElasticNetCV {
             w: data.weights(),
             fit_intercept: self.fit_intercept,
         };
-        let mut alphas = match &self.alphas {
-            Some(a) => a.clone(),
-            None => grid(&p, self.l1_ratio, self.n_alphas, self.eps)?,
-        };
-        alphas.sort_by(|a, b| b.total_cmp(a));
-        let mut mse_path = Array2::<f64>::zeros((alphas.len(), self.cv));
+        let ratios = self.ratios();
+        let mut grids = Array2::<f64>::zeros((0, 0));
+        for (r, &l1_ratio) in ratios.iter().enumerate() {
+            let mut alphas = match &self.alphas {
+                Some(a) => a.clone(),
+                None => grid(&p, l1_ratio, self.n_alphas, self.eps)?,
+            };
+            alphas.sort_by(|a, b| b.total_cmp(a));
+            if r == 0 {
+                grids = Array2::zeros((ratios.len(), alphas.len()));
+            }
+            grids.row_mut(r).assign(&Array1::from(alphas));
+        }
+        let n_alphas = grids.ncols();
+        let mut mse_paths = Array3::<f64>::zeros((ratios.len(), n_alphas, self.cv));
         let (base, extra) = (n / self.cv, n % self.cv);
         let mut start = 0;
         for fold in 0..self.cv {
@@ -283,42 +307,55 @@ impl ElasticNetCV {
                 ))
                 .into());
             }
-            let path = self.estimator(0.0).path_impl(&tp, &alphas)?;
-            let xt = test.records();
-            for (a, coef) in path.coefs.rows().into_iter().enumerate() {
-                let b0 = path.intercepts[a];
-                let mut sse = 0.0;
-                for ((row, yv), w) in xt.rows().into_iter().zip(test.targets()).zip(&test_w) {
-                    let pred: f64 = b0
-                        + row
-                            .iter()
-                            .zip(coef)
-                            .map(|(x, c)| x.as_f64() * c)
-                            .sum::<f64>();
-                    sse += w * (yv.as_f64() - pred).powi(2);
+            for (r, &l1_ratio) in ratios.iter().enumerate() {
+                let alphas = grids.row(r).to_vec();
+                let path = self.estimator(0.0, l1_ratio).path_impl(&tp, &alphas)?;
+                let xt = test.records();
+                for (a, coef) in path.coefs.rows().into_iter().enumerate() {
+                    let b0 = path.intercepts[a];
+                    let mut sse = 0.0;
+                    for ((row, yv), w) in xt.rows().into_iter().zip(test.targets()).zip(&test_w) {
+                        let pred: f64 = b0
+                            + row
+                                .iter()
+                                .zip(coef)
+                                .map(|(x, c)| x.as_f64() * c)
+                                .sum::<f64>();
+                        sse += w * (yv.as_f64() - pred).powi(2);
+                    }
+                    mse_paths[[r, a, fold]] = sse / test_sum;
                 }
-                mse_path[[a, fold]] = sse / test_sum;
             }
             start = end;
         }
-        let means: Vec<f64> = mse_path
-            .rows()
-            .into_iter()
-            .map(|r| r.sum() / self.cv as f64)
-            .collect();
-        let mut best = 0;
-        for (i, m) in means.iter().enumerate() {
-            if *m < means[best] {
-                best = i;
+        // The lowest mean error per ratio; the first ratio reaching the
+        // overall lowest wins (scikit-learn's strict comparison).
+        let (mut best_r, mut best_a, mut best_mse) = (0, 0, f64::INFINITY);
+        for r in 0..ratios.len() {
+            let means: Vec<f64> = (0..n_alphas)
+                .map(|a| mse_paths.slice(s![r, a, ..]).sum() / self.cv as f64)
+                .collect();
+            let mut best = 0;
+            for (i, m) in means.iter().enumerate() {
+                if *m < means[best] {
+                    best = i;
+                }
+            }
+            if r == 0 || means[best] < best_mse {
+                (best_r, best_a, best_mse) = (r, best, means[best]);
             }
         }
-        let alpha = alphas[best];
-        let model = self.estimator(alpha).fit(data)?;
+        let alpha = grids[[best_r, best_a]];
+        let l1_ratio = ratios[best_r];
+        let model = self.estimator(alpha, l1_ratio).fit(data)?;
         Ok(ElasticNetCvModel {
             model,
             alpha,
-            alphas,
-            mse_path,
+            l1_ratio,
+            l1_ratios: ratios,
+            best_ratio: best_r,
+            alphas: grids,
+            mse_path: mse_paths,
         })
     }
 }
@@ -326,6 +363,18 @@ impl ElasticNetCV {
 impl Params for ElasticNetCV {
     fn validate(&self) -> Result<(), Error> {
         check_l1_ratio(self.l1_ratio)?;
+        if let Some(ratios) = &self.l1_ratios {
+            if ratios.is_empty() {
+                return Err(Error::invalid_parameter(
+                    "l1_ratios",
+                    "None or at least one l1_ratio",
+                    "an empty list",
+                ));
+            }
+            for &r in ratios {
+                check_l1_ratio(r)?;
+            }
+        }
         check_open_range("eps", self.eps, 0.0, 1.0)?;
         check_at_least("n_alphas", self.n_alphas, 1)?;
         check_at_least("cv", self.cv, 2)?;
@@ -345,7 +394,7 @@ impl Params for ElasticNetCV {
                 ));
             }
         }
-        self.estimator(0.0).validate()?;
+        self.estimator(0.0, self.l1_ratio).validate()?;
         check_n_threads(self.n_threads)?;
         Ok(())
     }
@@ -446,6 +495,13 @@ impl Params for LassoCV {
                 self.0.l1_ratio,
             ));
         }
+        if self.0.l1_ratios.is_some() {
+            return Err(Error::invalid_parameter(
+                "l1_ratios",
+                "None for LassoCV",
+                "a list of l1_ratio values",
+            ));
+        }
         self.0.validate()
     }
 }
@@ -467,8 +523,11 @@ impl<F: Float> Fit<F, F> for LassoCV {
 pub struct ElasticNetCvModel<F> {
     model: ElasticNetModel<F>,
     alpha: f64,
-    alphas: Vec<f64>,
-    mse_path: Array2<f64>,
+    l1_ratio: f64,
+    l1_ratios: Vec<f64>,
+    best_ratio: usize,
+    alphas: Array2<f64>,
+    mse_path: Array3<f64>,
 }
 
 impl<F: Float> ElasticNetCvModel<F> {
@@ -477,14 +536,42 @@ impl<F: Float> ElasticNetCvModel<F> {
         self.alpha
     }
 
-    /// The candidates, decreasing (scikit-learn's `alphas_`).
+    /// The chosen share of the L1 penalty (scikit-learn's `l1_ratio_`).
+    pub fn l1_ratio(&self) -> f64 {
+        self.l1_ratio
+    }
+
+    /// The candidate `l1_ratio` values, in the order given.
+    pub fn l1_ratios(&self) -> &[f64] {
+        &self.l1_ratios
+    }
+
+    /// The alpha candidates of the chosen `l1_ratio`, decreasing
+    /// (scikit-learn's `alphas_` for one ratio).
     pub fn alphas(&self) -> &[f64] {
+        self.alphas
+            .row(self.best_ratio)
+            .to_slice()
+            .unwrap_or_default()
+    }
+
+    /// The alpha candidates of every ratio, `l1_ratios x alphas`
+    /// (scikit-learn's `alphas_` for a list of ratios).
+    pub fn alphas_per_ratio(&self) -> &Array2<f64> {
         &self.alphas
     }
 
-    /// Mean squared error of each alpha (rows) on each fold (columns)
-    /// (scikit-learn's `mse_path_`).
-    pub fn mse_path(&self) -> &Array2<f64> {
+    /// Mean squared error of each alpha (rows) on each fold (columns) for
+    /// the chosen `l1_ratio` (scikit-learn's `mse_path_` for one ratio).
+    pub fn mse_path(&self) -> Array2<f64> {
+        self.mse_path
+            .index_axis(Axis(0), self.best_ratio)
+            .to_owned()
+    }
+
+    /// Mean squared errors of every ratio, alpha and fold, `l1_ratios x
+    /// alphas x folds` (scikit-learn's `mse_path_` for a list of ratios).
+    pub fn mse_path_per_ratio(&self) -> &Array3<f64> {
         &self.mse_path
     }
 

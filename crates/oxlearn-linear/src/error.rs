@@ -53,6 +53,24 @@ pub enum LinearError {
         /// Number of features.
         n_features: usize,
     },
+    /// Stochastic gradient descent overflowed (weights became infinite or NaN).
+    #[error(
+        "floating-point overflow in SGD at epoch {epoch}: standardise the features \
+         (StandardScaler) or lower eta0 / alpha"
+    )]
+    SgdDiverged {
+        /// The epoch (1-based) after which the weights were not finite.
+        epoch: usize,
+    },
+    /// Probabilities asked of a model whose loss does not define them.
+    #[error(
+        "predict_proba needs loss log_loss or modified_huber, but the model was fitted \
+         with loss {loss}"
+    )]
+    NoProbabilities {
+        /// The loss the model was fitted with.
+        loss: &'static str,
+    },
 }
 
 impl From<LinearError> for oxlearn::Error {

@@ -17,6 +17,10 @@
 //! - [`LogisticRegression`]: binary and multinomial; L2, L1, elastic-net or
 //!   no penalty (L-BFGS, or OWL-QN with an L1 term); class and sample
 //!   weights; `predict_proba` and `decision_function`;
+//! - [`SgdClassifier`] and [`SgdRegressor`]: scikit-learn's stochastic
+//!   gradient descent (every loss, penalty and learning-rate schedule,
+//!   averaging, early stopping), one-vs-rest in parallel, and incremental
+//!   learning from batches with `partial_fit`;
 //! - [`PoissonRegressor`], [`GammaRegressor`], [`TweedieRegressor`]:
 //!   generalised linear models with a log link, by L-BFGS.
 //!
@@ -48,6 +52,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod cd_gram;
 mod coordinate_descent;
 mod elastic_net;
 mod enet_cv;
@@ -64,6 +69,7 @@ mod ordinary;
 mod owlqn;
 mod ridge;
 mod ridge_cv;
+mod sgd;
 mod special;
 
 pub use coordinate_descent::Selection;
@@ -78,3 +84,7 @@ pub use model::{LinearModel, MultiTargetLinearModel};
 pub use ordinary::LinearRegression;
 pub use ridge::Ridge;
 pub use ridge_cv::{RidgeCV, RidgeCvModel};
+pub use sgd::{
+    LearningRate, SgdClassifier, SgdClassifierModel, SgdLoss, SgdPenalty, SgdRegressor,
+    SgdRegressorModel,
+};

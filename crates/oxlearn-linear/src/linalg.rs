@@ -20,9 +20,9 @@ use rayon::prelude::*;
 use crate::error::LinearError;
 
 /// Rows converted and multiplied at once (fits in L2 for moderate widths).
-const BLOCK_ROWS: usize = 512;
+pub(crate) const BLOCK_ROWS: usize = 512;
 /// Rows per parallel task (a fixed partition: results do not depend on threads).
-const TASK_ROWS: usize = 8192;
+pub(crate) const TASK_ROWS: usize = 8192;
 /// Memory allowed for the per-task Gram accumulators, in bytes.
 const TASK_MEMORY: usize = 64 << 20;
 
@@ -83,6 +83,37 @@ pub(crate) fn moments<F: Float>(p: &Problem<'_, F>) -> Result<Moments, LinearErr
                 min: vec![f64::INFINITY; d],
                 max: vec![f64::NEG_INFINITY; d],
             };
+            if p.x.nrows() > 1 && p.x.strides()[0] == 1 {
+                // Column-major records: one contiguous sweep per column.
+                let w: Vec<f64> = range.clone().map(|i| p.weight(i)).collect();
+                for &wi in w.iter().filter(|w| **w > 0.0) {
+                    part.sum_w += wi;
+                    part.n_positive += 1;
+                }
+                for j in 0..d {
+                    let col = p.x.column(j);
+                    let (mut sx, mut lo, mut hi) = (0.0, f64::INFINITY, f64::NEG_INFINITY);
+                    for (i, &wi) in range.clone().zip(&w) {
+                        if wi > 0.0 {
+                            let v = col[i].as_f64();
+                            sx += wi * v;
+                            lo = lo.min(v);
+                            hi = hi.max(v);
+                        }
+                    }
+                    part.sx[j] = sx;
+                    part.min[j] = lo;
+                    part.max[j] = hi;
+                }
+                for (i, &wi) in range.zip(&w) {
+                    if wi > 0.0 {
+                        for (t, &v) in p.y.row(i).iter().enumerate() {
+                            part.sy[t] += wi * v.as_f64();
+                        }
+                    }
+                }
+                return part;
+            }
             for i in range {
                 let w = p.weight(i);
                 if w <= 0.0 {
@@ -162,7 +193,7 @@ pub(crate) struct Gram {
 
 /// Fills `bx` (rows x a, row-major) and `by` (rows x k) with the centred rows
 /// `start..start + rows`, scaled by the square roots of their weights.
-fn fill_block<F: Float>(
+pub(crate) fn fill_block<F: Float>(
     p: &Problem<'_, F>,
     m: &Moments,
     start: usize,
@@ -173,6 +204,27 @@ fn fill_block<F: Float>(
     let a = m.active.len();
     let k = p.y.ncols();
     let all_active = a == p.x.ncols();
+    if p.x.nrows() > 1 && p.x.strides()[0] == 1 {
+        // Column-major records: read each column's rows contiguously.
+        for (jj, &j) in m.active.iter().enumerate() {
+            let col = p.x.column(j);
+            let mu = m.x_mean[j];
+            for ii in 0..rows {
+                bx[ii * a + jj] = col[start + ii].as_f64() - mu;
+            }
+        }
+        for ii in 0..rows {
+            let i = start + ii;
+            let sw = p.weight(i).sqrt();
+            if sw != 1.0 {
+                bx[ii * a..(ii + 1) * a].iter_mut().for_each(|v| *v *= sw);
+            }
+            for t in 0..k {
+                by[ii * k + t] = sw * (p.y[[i, t]].as_f64() - m.y_mean[t]);
+            }
+        }
+        return;
+    }
     for ii in 0..rows {
         let i = start + ii;
         let sw = p.weight(i).sqrt();

@@ -1,9 +1,11 @@
 //! [`KBinsDiscretizer`]: continuous features into bins.
 
 use ndarray::{Array2, ArrayView2};
+use oxlearn::Dataset;
 use oxlearn::params::{Params, check_at_least};
 use oxlearn::stats::percentile;
 use oxlearn::{DatasetView, Error, Fit, Float, Transform, check};
+use oxlearn_cluster::{Init, KMeans};
 use rayon::prelude::*;
 
 use crate::InverseTransform;
@@ -20,13 +22,18 @@ pub enum BinStrategy {
     /// spaced percentiles (linear interpolation); the default.
     #[default]
     Quantile,
+    /// Edges halfway between the sorted centres of a one-dimensional
+    /// k-means of the column (started from the centres of equal-width bins,
+    /// one run), and at the minimum and maximum.
+    KMeans,
 }
 
 /// How a [`KBinsDiscretizer`] encodes the bin of each value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum BinEncoding {
-    /// One 0/1 column per bin (dense; the default, as scikit-learn's `onehot`).
+    /// One 0/1 column per bin (the default): scikit-learn's `onehot-dense`,
+    /// and its sparse `onehot` as a dense matrix.
     #[default]
     OneHot,
     /// The bin index as one number per feature.
@@ -40,13 +47,18 @@ pub enum BinEncoding {
 /// - `n_bins` (default 5, at least 2);
 /// - `encode` (default [`BinEncoding::OneHot`], dense output);
 /// - `strategy` (default [`BinStrategy::Quantile`], percentiles with linear
-///   interpolation, scikit-learn 1.7's `quantile_method="linear"`).
+///   interpolation, scikit-learn 1.7's `quantile_method="linear"`;
+///   [`BinStrategy::Uniform`]; [`BinStrategy::KMeans`], through
+///   `oxlearn-cluster`'s [`KMeans`] with scikit-learn's deterministic start:
+///   centres of `n_bins` equal-width bins, `n_init = 1`, Lloyd's
+///   iterations, `tol` 1e-4, `max_iter` 300).
 ///
-/// A constant column gets one bin (encoded 0). With `Quantile`, bins of
-/// width 1e-8 or less are removed, as in scikit-learn, so a column may get
-/// fewer bins ([`KBinsDiscretizerModel::n_bins`]). Every row is used (no
-/// subsampling). Missing values are rejected. Sample weights are rejected
-/// with an error (not supported yet). The `kmeans` strategy is not offered.
+/// A constant column gets one bin (encoded 0). With `Quantile` and
+/// `KMeans`, bins of width 1e-8 or less are removed, as in scikit-learn, so
+/// a column may get fewer bins ([`KBinsDiscretizerModel::n_bins`]). Every
+/// row is used (no subsampling). Missing values are rejected. Sample weights
+/// are rejected with an error (not supported yet). `KMeans` needs at least
+/// `n_bins` rows.
 ///
 /// ```
 /// use ndarray::array;
@@ -131,29 +143,62 @@ fn linspace(a: f64, b: f64, n: usize) -> Vec<f64> {
         .collect()
 }
 
-fn edges(values: &[f64], p: &KBinsDiscretizer) -> Vec<f64> {
+fn edges(values: &[f64], p: &KBinsDiscretizer) -> Result<Vec<f64>, Error> {
     let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     if lo == hi {
-        return vec![f64::NEG_INFINITY, f64::INFINITY];
+        return Ok(vec![f64::NEG_INFINITY, f64::INFINITY]);
     }
-    match p.strategy {
-        BinStrategy::Uniform => linspace(lo, hi, p.n_bins),
-        BinStrategy::Quantile => {
-            let raw: Vec<f64> = linspace(0.0, 100.0, p.n_bins)
-                .iter()
-                .map(|&q| percentile(values, q).unwrap_or(f64::NAN))
-                .collect();
-            // Remove bins of width <= 1e-8 (numpy's `ediff1d(to_begin=inf) > 1e-8`).
-            let mut kept = Vec::with_capacity(raw.len());
-            for (i, &e) in raw.iter().enumerate() {
-                if i == 0 || e - raw[i - 1] > 1e-8 {
-                    kept.push(e);
-                }
-            }
-            kept
+    let raw: Vec<f64> = match p.strategy {
+        BinStrategy::Uniform => return Ok(linspace(lo, hi, p.n_bins)),
+        BinStrategy::Quantile => linspace(0.0, 100.0, p.n_bins)
+            .iter()
+            .map(|&q| percentile(values, q).unwrap_or(f64::NAN))
+            .collect(),
+        BinStrategy::KMeans => {
+            let mut distinct = values.to_vec();
+            distinct.sort_unstable_by(f64::total_cmp);
+            distinct.dedup();
+            let centers = if distinct.len() <= p.n_bins {
+                // scikit-learn's k-means ends with a centre on each distinct
+                // value (some repeated, from relocated empty clusters; the
+                // repeats give zero-width bins, removed below).
+                distinct
+            } else {
+                kmeans_centers(values, lo, hi, p.n_bins)?
+            };
+            let mut e = vec![lo];
+            e.extend(centers.windows(2).map(|c| (c[1] + c[0]) * 0.5));
+            e.push(hi);
+            e
+        }
+    };
+    // Remove bins of width <= 1e-8 (numpy's `ediff1d(to_begin=inf) > 1e-8`).
+    let mut kept = Vec::with_capacity(raw.len());
+    for (i, &e) in raw.iter().enumerate() {
+        if i == 0 || e - raw[i - 1] > 1e-8 {
+            kept.push(e);
         }
     }
+    Ok(kept)
+}
+
+/// The sorted centres of a one-dimensional k-means of `values` started from
+/// the centres of `n_bins` equal-width bins of `[lo, hi]`.
+fn kmeans_centers(values: &[f64], lo: f64, hi: f64, n_bins: usize) -> Result<Vec<f64>, Error> {
+    let uniform = linspace(lo, hi, n_bins);
+    let init = Array2::from_shape_fn((n_bins, 1), |(i, _)| (uniform[i + 1] + uniform[i]) * 0.5);
+    let column = Array2::from_shape_vec((values.len(), 1), values.to_vec())
+        .map_err(|e| Error::InvalidInput(e.to_string()))?;
+    let km = KMeans::new(n_bins)
+        .init(Init::Centers(init))
+        .n_init(Some(1));
+    let model = km
+        .fit(Dataset::from_records(column).view())
+        .map_err(Error::from)?;
+    let mut centers = model.cluster_centers().column(0).to_vec();
+    centers.sort_unstable_by(f64::total_cmp);
+    Ok(centers)
 }
 
 impl<F: Float, T> Fit<F, T> for KBinsDiscretizer {
@@ -172,13 +217,24 @@ impl<F: Float, T> Fit<F, T> for KBinsDiscretizer {
             )
             .into());
         }
+        if self.strategy == BinStrategy::KMeans && x.nrows() < self.n_bins {
+            return Err(Error::invalid_parameter(
+                "n_bins",
+                format!(
+                    "at most the number of samples ({}) with the KMeans strategy",
+                    x.nrows()
+                ),
+                self.n_bins,
+            )
+            .into());
+        }
         let bin_edges: Vec<Vec<f64>> = (0..x.ncols())
             .into_par_iter()
             .map(|j| {
                 let values: Vec<f64> = x.column(j).iter().map(|v| v.as_f64()).collect();
                 edges(&values, self)
             })
-            .collect();
+            .collect::<Result<_, Error>>()?;
         let mut offsets = vec![0];
         for e in &bin_edges {
             offsets.push(offsets[offsets.len() - 1] + e.len() - 1);
@@ -329,7 +385,14 @@ mod tests {
         let edges = edges(
             &[0.0, 0.0, 0.0, 0.0, 1.0],
             &KBinsDiscretizer::default().n_bins(4),
-        );
+        )
+        .unwrap();
         assert_eq!(edges, vec![0.0, 1.0]);
+        // k-means: two clear groups, edges halfway between their centres.
+        let kmeans = KBinsDiscretizer::default()
+            .n_bins(2)
+            .strategy(BinStrategy::KMeans);
+        let e = super::edges(&[0.0, 1.0, 2.0, 10.0, 11.0, 12.0], &kmeans).unwrap();
+        assert_eq!(e, vec![0.0, 6.0, 12.0]); // centres 1 and 11
     }
 }

@@ -6,6 +6,7 @@ use oxlearn::stats::median;
 use oxlearn::{DatasetView, Error, Fit, Float, Transform, check};
 use rayon::prelude::*;
 
+use crate::InverseTransform;
 use crate::error::PreprocessingError;
 use crate::util::{format_value, map_rows, names_or};
 
@@ -41,6 +42,12 @@ pub enum ImputeStrategy {
 /// column would be dropped, `fit` returns an error naming the first one.
 /// Infinite values are rejected. Sample weights are accepted and not used
 /// (scikit-learn's imputer takes none).
+///
+/// With `add_indicator`, the model implements [`InverseTransform`]: NaN is
+/// put back wherever an indicator column is non-zero, as scikit-learn's
+/// `inverse_transform` (which needs the indicators too). A column dropped at
+/// fit comes back as NaN throughout (scikit-learn assumes it is still all
+/// missing).
 ///
 /// ```
 /// use ndarray::array;
@@ -118,6 +125,8 @@ impl Params for SimpleImputer {
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SimpleImputerModel<F> {
+    #[cfg_attr(feature = "serde", serde(default))]
+    add_indicator: bool,
     statistics: Array1<F>,
     kept: Vec<usize>,
     indicator: Vec<usize>,
@@ -230,6 +239,7 @@ impl<F: Float, T> Fit<F, T> for SimpleImputer {
         }
         let empty_fill = if keep_all { 0.0 } else { f64::NAN };
         Ok(SimpleImputerModel {
+            add_indicator: self.add_indicator,
             statistics: stats
                 .iter()
                 .map(|s| F::cast(s.0.unwrap_or(empty_fill)))
@@ -285,6 +295,45 @@ impl<F: Float> Transform<F> for SimpleImputerModel<F> {
     }
 }
 
+impl<F: Float> InverseTransform<F> for SimpleImputerModel<F> {
+    /// The imputed columns back in their input positions, NaN where the
+    /// indicator of a cell is non-zero (and in columns dropped at fit).
+    ///
+    /// # Errors
+    /// Without `add_indicator` (nothing tells which cells were missing), or
+    /// when `x` does not have the transformed number of columns.
+    fn inverse_transform(&self, x: ArrayView2<'_, F>) -> Result<Array2<F>, PreprocessingError> {
+        if !self.add_indicator {
+            return Err(Error::InvalidInput(
+                "SimpleImputer: inverse_transform needs add_indicator = true (the indicator \
+                 columns tell which values were missing)"
+                    .into(),
+            )
+            .into());
+        }
+        let d = self.statistics.len();
+        if self.kept.iter().chain(&self.indicator).any(|&j| j >= d) {
+            return Err(Error::InvalidModel(format!(
+                "SimpleImputerModel: column indices inconsistent with {d} features"
+            ))
+            .into());
+        }
+        let n_kept = self.kept.len();
+        check::n_features(x, n_kept + self.indicator.len())?;
+        Ok(map_rows(x, d, |row, out| {
+            out.iter_mut().for_each(|o| *o = F::nan());
+            for (&v, &j) in row.iter().zip(&self.kept) {
+                out[j] = v;
+            }
+            for (&flag, &j) in row[n_kept..].iter().zip(&self.indicator) {
+                if flag != F::zero() {
+                    out[j] = F::nan();
+                }
+            }
+        })?)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,6 +354,22 @@ mod tests {
             Some(2.5)
         );
         assert_eq!(statistic(Vec::new(), ImputeStrategy::Mean, 0.0), None);
+        // Inverse: NaN back where the indicators say, dropped columns NaN.
+        use ndarray::array;
+        let nan = f64::NAN;
+        let x = array![[1.0, nan, nan], [3.0, 4.0, nan], [nan, 6.0, nan]];
+        let data = oxlearn::Dataset::from_records(x.clone());
+        let m = SimpleImputer::default()
+            .add_indicator(true)
+            .fit(data.view())
+            .unwrap();
+        let z = m.transform(x.view()).unwrap();
+        let back = m.inverse_transform(z.view()).unwrap();
+        let same = |a: f64, b: f64| a == b || a.is_nan() && b.is_nan();
+        assert!(back.iter().zip(&x).all(|(&a, &b)| same(a, b)), "{back}");
+        assert!(m.inverse_transform(x.view()).is_err()); // 3 columns, not 5
+        let plain = SimpleImputer::default().fit(data.view()).unwrap();
+        assert!(plain.inverse_transform(z.view()).is_err());
         assert_eq!(
             statistic(Vec::new(), ImputeStrategy::Constant, 1.0),
             Some(1.0)

@@ -2,24 +2,31 @@
 //!
 //! Transformers that prepare features for estimators, with the behaviour and
 //! hyperparameter names of scikit-learn's `sklearn.preprocessing` and
-//! `sklearn.impute`:
+//! `sklearn.impute` (and PCA / truncated SVD from `sklearn.decomposition`):
 //!
 //! - scaling: [`StandardScaler`] (with [`PartialFit`](oxlearn::PartialFit)),
 //!   [`MinMaxScaler`], [`MaxAbsScaler`], [`RobustScaler`], and the row-wise
 //!   [`Normalizer`] and [`Binarizer`];
 //! - distribution: [`QuantileTransformer`] (uniform or normal output),
-//!   [`PowerTransformer`] (Yeo-Johnson);
-//! - missing values: [`SimpleImputer`];
+//!   [`PowerTransformer`] (Yeo-Johnson, Box-Cox);
+//! - missing values: [`SimpleImputer`], [`KnnImputer`] (nearest rows by
+//!   scikit-learn's `nan_euclidean` distance);
+//! - decomposition (`sklearn.decomposition`): [`Pca`] (full SVD, covariance
+//!   eigendecomposition or randomized) and [`TruncatedSvd`];
 //! - categorical columns (integer codes, as `oxlearn-datasets` stores them,
 //!   with their names from [`Dataset::categories`](oxlearn::Dataset::categories)):
-//!   [`OneHotEncoder`], [`OrdinalEncoder`]; and [`LabelEncoder`] for targets;
+//!   [`OneHotEncoder`], [`OrdinalEncoder`], the supervised [`TargetEncoder`]
+//!   (cross-fitted by [`TargetEncoder::cross_fit_transform`], and so in a
+//!   pipeline or a [`ColumnTransformer`]); and
+//!   [`LabelEncoder`] for targets;
 //! - feature expansion and discretisation: [`PolynomialFeatures`],
 //!   [`SplineTransformer`], [`KBinsDiscretizer`];
 //! - mixed tables: [`ColumnTransformer`], a chain of transformers per group
 //!   of columns, outputs concatenated.
 //!
 //! Every transformer is a hyperparameter struct implementing
-//! [`Fit<F, T>`](oxlearn::Fit) for any target type `T`, so it sits in an
+//! [`Fit<F, T>`](oxlearn::Fit) for any target type `T` (for
+//! [`TargetEncoder`], any [`EncoderTarget`]), so it sits in an
 //! [`oxlearn::Pipeline`] before any estimator; the fitted model implements
 //! [`oxlearn::Transform`] (with `feature_names_out`) and, where
 //! scikit-learn has one, [`InverseTransform`]. NaN means "missing": scalers
@@ -31,7 +38,9 @@
 //! weights (minimum, maximum, quantiles, categories, imputation statistics)
 //! accept a weighted dataset, so that they sit in weighted pipelines, and
 //! do not use the weights, as each one's documentation says;
-//! [`KBinsDiscretizer`] returns an error for weights.
+//! [`KBinsDiscretizer`] and [`TargetEncoder`] (whose encodings are target
+//! means that weights would change), [`Pca`] and [`TruncatedSvd`] (whose
+//! components weights would change) return an error for weights.
 //!
 //! ```
 //! use ndarray::array;
@@ -47,10 +56,12 @@
 //! ```
 
 mod compose;
+mod decomposition;
 mod discretize;
 mod encode;
 mod error;
 mod impute;
+mod knn_impute;
 mod normal;
 mod polynomial;
 mod power;
@@ -66,15 +77,21 @@ pub use compose::{
     AnyTransformer, AnyTransformerModel, ColumnGroup, ColumnTransformer, ColumnTransformerModel,
     Columns, Remainder,
 };
+pub use decomposition::{
+    IteratedPower, Pca, PcaComponents, PcaModel, PowerIterationNormalizer, SvdAlgorithm, SvdSolver,
+    TruncatedSvd, TruncatedSvdModel,
+};
 pub use discretize::{BinEncoding, BinStrategy, KBinsDiscretizer, KBinsDiscretizerModel};
 pub use encode::{
     DropCategory, HandleUnknown, LabelEncoder, LabelEncoderModel, MinFrequency, OneHotEncoder,
     OneHotEncoderModel, OrdinalEncoder, OrdinalEncoderModel, OrdinalUnknown,
 };
+pub use encode::{EncoderTarget, Smooth, TargetEncoder, TargetEncoderModel, TargetType};
 pub use error::{PreprocessingError, Result};
 pub use impute::{ImputeStrategy, SimpleImputer, SimpleImputerModel};
+pub use knn_impute::{KnnImputer, KnnImputerModel, KnnWeights};
 pub use polynomial::{PolynomialFeatures, PolynomialFeaturesModel};
-pub use power::{PowerTransformer, PowerTransformerModel};
+pub use power::{PowerMethod, PowerTransformer, PowerTransformerModel};
 pub use quantile::{OutputDistribution, QuantileTransformer, QuantileTransformerModel};
 pub use scale::{
     Binarizer, BinarizerModel, MaxAbsScaler, MaxAbsScalerModel, MinMaxScaler, MinMaxScalerModel,

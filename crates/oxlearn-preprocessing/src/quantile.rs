@@ -2,6 +2,7 @@
 
 use ndarray::{Array2, ArrayView2};
 use oxlearn::params::{Params, check_at_least};
+use oxlearn::random::{DEFAULT_SEED, permutation};
 use oxlearn::{DatasetView, Error, Fit, Float, Transform, check};
 use rayon::prelude::*;
 
@@ -30,12 +31,17 @@ pub enum OutputDistribution {
 /// non-linear rescaling that spreads out the most frequent values.
 ///
 /// Hyperparameters (scikit-learn's names and defaults): `n_quantiles`
-/// (default 1000, at least 1; capped at the number of samples) and
-/// `output_distribution` (default [`OutputDistribution::Uniform`]).
+/// (default 1000, at least 1; capped at the number of samples),
+/// `output_distribution` (default [`OutputDistribution::Uniform`]),
+/// `subsample` (default `Some(10_000)`; `None` uses every row; at least
+/// `n_quantiles`) and `seed` (scikit-learn's `random_state`).
 ///
-/// Quantiles are numpy's linear-interpolation percentiles of every training
-/// row (scikit-learn subsamples 10,000 rows at random beyond that; this
-/// does not subsample, so results equal scikit-learn's up to 10,000 rows).
+/// Quantiles are numpy's linear-interpolation percentiles of the training
+/// rows; with more rows than `subsample`, of `subsample` rows drawn without
+/// replacement (the same rows for every feature), as scikit-learn. The rows
+/// are drawn by oxlearn's generator seeded with `seed`, so they differ from
+/// those numpy's generator picks: results equal scikit-learn's exactly up
+/// to `subsample` rows, and beyond that agree only statistically.
 /// Values between quantiles are interpolated linearly, averaging both
 /// directions where quantiles repeat, as scikit-learn. NaN is ignored at fit
 /// and kept at transform (a feature with no value at fit transforms to
@@ -60,11 +66,17 @@ pub enum OutputDistribution {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
 pub struct QuantileTransformer {
     /// Number of quantiles (default 1000, at least 1).
     pub n_quantiles: usize,
     /// Output distribution (default [`OutputDistribution::Uniform`]).
     pub output_distribution: OutputDistribution,
+    /// Rows drawn to estimate the quantiles when there are more (default
+    /// `Some(10_000)`; `None`: all rows).
+    pub subsample: Option<usize>,
+    /// Seed of the row subsample (default [`DEFAULT_SEED`]).
+    pub seed: u64,
 }
 
 impl Default for QuantileTransformer {
@@ -72,6 +84,8 @@ impl Default for QuantileTransformer {
         QuantileTransformer {
             n_quantiles: 1000,
             output_distribution: OutputDistribution::Uniform,
+            subsample: Some(10_000),
+            seed: DEFAULT_SEED,
         }
     }
 }
@@ -88,11 +102,34 @@ impl QuantileTransformer {
         self.output_distribution = output_distribution;
         self
     }
+
+    /// Sets `subsample`.
+    pub fn subsample(mut self, subsample: Option<usize>) -> Self {
+        self.subsample = subsample;
+        self
+    }
+
+    /// Sets `seed`.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
 }
 
 impl Params for QuantileTransformer {
     fn validate(&self) -> Result<(), Error> {
-        check_at_least("n_quantiles", self.n_quantiles, 1)
+        check_at_least("n_quantiles", self.n_quantiles, 1)?;
+        if let Some(s) = self.subsample {
+            check_at_least("subsample", s, 1)?;
+            if self.n_quantiles > s {
+                return Err(Error::invalid_parameter(
+                    "n_quantiles",
+                    format!("at most subsample ({s})"),
+                    self.n_quantiles,
+                ));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -152,15 +189,23 @@ impl<F: Float, T> Fit<F, T> for QuantileTransformer {
         check::records_allow_nan(x, "QuantileTransformer training records")?;
         let n_quantiles = self.n_quantiles.min(x.nrows()).max(1);
         let refs = references(n_quantiles);
+        let rows: Option<Vec<usize>> = match self.subsample {
+            Some(s) if s < x.nrows() => {
+                let mut rows = permutation(x.nrows(), self.seed);
+                rows.truncate(s);
+                Some(rows)
+            }
+            _ => None,
+        };
         let quantiles = (0..x.ncols())
             .into_par_iter()
             .map(|j| {
-                let mut v: Vec<f64> = x
-                    .column(j)
-                    .iter()
-                    .map(|v| v.as_f64())
-                    .filter(|v| !v.is_nan())
-                    .collect();
+                let column = x.column(j);
+                let values: Vec<f64> = match &rows {
+                    Some(rows) => rows.iter().map(|&i| column[i].as_f64()).collect(),
+                    None => column.iter().map(|v| v.as_f64()).collect(),
+                };
+                let mut v: Vec<f64> = values.into_iter().filter(|v| !v.is_nan()).collect();
                 v.sort_unstable_by(f64::total_cmp);
                 let mut q: Vec<f64> = refs.iter().map(|&r| sorted_quantile(&v, r)).collect();
                 // Make them non-decreasing despite rounding (`np.maximum.accumulate`).

@@ -55,6 +55,22 @@ fn every_transformer_rejects_bad_data() {
     common(KBinsDiscretizer::default().n_bins(2), true);
     common(QuantileTransformer::default(), false);
     common(PowerTransformer::default(), false);
+    common(
+        PowerTransformer::default().method(PowerMethod::BoxCox),
+        false,
+    );
+    common(
+        KBinsDiscretizer::default()
+            .n_bins(2)
+            .strategy(BinStrategy::KMeans),
+        true,
+    );
+    common(
+        QuantileTransformer::default()
+            .subsample(Some(2))
+            .n_quantiles(2),
+        false,
+    );
     common(SplineTransformer::default(), true);
     common(
         OneHotEncoder::default().handle_unknown(HandleUnknown::Ignore),

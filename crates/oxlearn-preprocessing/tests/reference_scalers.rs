@@ -405,26 +405,7 @@ fn k_bins_discretizer() {
         ),
     ];
     for (key, data, params, rows) in cases {
-        let e = &fx[key];
-        let m = params.fit(data.view()).expect("fit");
-        let expected = e["bin_edges"].as_array().expect("edges");
-        assert_eq!(m.bin_edges().len(), expected.len(), "{key}");
-        for (got, want) in m.bin_edges().iter().zip(expected) {
-            assert_close(got, &vec1(want), key);
-        }
-        let names: Vec<String> = (0..data.n_features()).map(|k| format!("f{k}")).collect();
-        assert_eq!(m.feature_names_out(&names), strings(&e["names"]), "{key}");
-        let out = m.transform(data.records()).expect("transform");
-        assert_close(
-            out.sum_axis(Axis(0)).iter(),
-            vec1(&e["col_sums"]).iter(),
-            key,
-        );
-        if !e["rows"].is_null() {
-            assert_rows(&out, &rows, &e["rows"], key);
-            let back = m.inverse_transform(out.view()).expect("inverse");
-            assert_rows(&back, &rows, &e["inverse_rows"], key);
-        }
+        check_k_bins(&fx[key], key, data, params, &rows);
     }
 }
 

@@ -83,8 +83,10 @@ pub trait Steps<F: Float, T> {
     /// The fitted chain.
     type Fitted: Transform<F>;
 
-    /// Fits each transformer on the output of the previous ones; returns the
-    /// fitted chain and the transformed training data (targets, weights and
+    /// Fits each transformer on the training output of the previous ones
+    /// (each step's [`Fit::fit_with_training_output`], by default its
+    /// transform of its training records); returns the fitted chain and the
+    /// last step's training output (targets, weights and
     /// target names kept, feature names from
     /// [`feature_names_out`](Transform::feature_names_out)).
     ///
@@ -157,6 +159,14 @@ pub struct FittedPassthrough {
 /// error type is the core [`Error`]; step errors are wrapped with
 /// [`Error::from_estimator`].
 ///
+/// Each transformer is fitted and its training output taken in one call,
+/// [`Fit::fit_with_training_output`], as scikit-learn's `Pipeline` calls
+/// `fit_transform` on its intermediate steps: for most transformers that is
+/// the fitted model's transform of the training records, but a step that
+/// defines its own (a target encoder's cross-fitted encoding) passes that on
+/// to the next step, while [`predict`](Predict::predict) and
+/// [`transform`](Transform::transform) on new records use the fitted models.
+///
 /// Fitting copies the targets and weights along with each transformed
 /// dataset; feature names follow each step's
 /// [`feature_names_out`](Transform::feature_names_out) (the default names
@@ -228,17 +238,25 @@ impl<S, E> FittedPipeline<S, E> {
     }
 }
 
-/// `data` transformed by `model`, with targets, weights, target names and the
-/// output feature names.
-fn transformed<F, T, M>(model: &M, data: DatasetView<'_, F, T>) -> Result<Dataset<F, T>>
+/// The training output of `model` fitted on `data` (`out` when the step gave
+/// its own, see [`Fit::fit_with_training_output`], else `data` transformed by
+/// `model`), with targets, weights, target names and the output feature names.
+fn transformed<F, T, M>(
+    model: &M,
+    data: DatasetView<'_, F, T>,
+    out: Option<Array2<F>>,
+) -> Result<Dataset<F, T>>
 where
     F: Float,
     T: Clone,
     M: Transform<F>,
 {
-    let x = model
-        .transform(data.records())
-        .map_err(Error::from_estimator)?;
+    let x = match out {
+        Some(x) => x,
+        None => model
+            .transform(data.records())
+            .map_err(Error::from_estimator)?,
+    };
     if x.nrows() != data.n_samples() {
         return Err(Error::shape_mismatch(
             "rows returned by a pipeline transformer",
@@ -268,8 +286,11 @@ where
     type Fitted = P::Model;
 
     fn fit_steps(&self, data: DatasetView<'_, F, T>) -> Result<(P::Model, Dataset<F, T>)> {
-        let model = self.0.fit(data).map_err(Error::from_estimator)?;
-        let out = transformed(&model, data)?;
+        let (model, out) = self
+            .0
+            .fit_with_training_output(data)
+            .map_err(Error::from_estimator)?;
+        let out = transformed(&model, data, out)?;
         Ok((model, out))
     }
 }
@@ -286,8 +307,11 @@ where
 
     fn fit_steps(&self, data: DatasetView<'_, F, T>) -> Result<(Self::Fitted, Dataset<F, T>)> {
         let (first, mid) = self.first.fit_steps(data)?;
-        let second = self.second.fit(mid.view()).map_err(Error::from_estimator)?;
-        let out = transformed(&second, mid.view())?;
+        let (second, out) = self
+            .second
+            .fit_with_training_output(mid.view())
+            .map_err(Error::from_estimator)?;
+        let out = transformed(&second, mid.view(), out)?;
         Ok((FittedChain { first, second }, out))
     }
 }
@@ -303,6 +327,14 @@ where
     fn fit(&self, data: DatasetView<'_, F, T>) -> Result<Self::Model> {
         self.fit_steps(data).map(|(model, _)| model)
     }
+
+    fn fit_with_training_output(
+        &self,
+        data: DatasetView<'_, F, T>,
+    ) -> Result<(Self::Model, Option<Array2<F>>)> {
+        let (model, out) = self.fit_steps(data)?;
+        Ok((model, Some(out.into_parts().0)))
+    }
 }
 
 impl<F, T, A, B> Fit<F, T> for Chain<A, B>
@@ -316,6 +348,14 @@ where
     fn fit(&self, data: DatasetView<'_, F, T>) -> Result<Self::Model> {
         self.fit_steps(data).map(|(model, _)| model)
     }
+
+    fn fit_with_training_output(
+        &self,
+        data: DatasetView<'_, F, T>,
+    ) -> Result<(Self::Model, Option<Array2<F>>)> {
+        let (model, out) = self.fit_steps(data)?;
+        Ok((model, Some(out.into_parts().0)))
+    }
 }
 
 impl<F: Float, T> Fit<F, T> for Passthrough {
@@ -326,6 +366,14 @@ impl<F: Float, T> Fit<F, T> for Passthrough {
         Ok(FittedPassthrough {
             n_features_in: data.n_features(),
         })
+    }
+
+    /// The training records themselves.
+    fn fit_with_training_output(
+        &self,
+        data: DatasetView<'_, F, T>,
+    ) -> Result<(FittedPassthrough, Option<Array2<F>>)> {
+        Ok((self.fit(data)?, Some(data.records().to_owned())))
     }
 }
 
@@ -383,6 +431,22 @@ where
             .fit(mid.view())
             .map_err(Error::from_estimator)?;
         Ok(FittedPipeline { steps, estimator })
+    }
+
+    /// The final estimator's own training output on the steps' training
+    /// output (that output itself with [`Passthrough`]), so that a pipeline
+    /// nested in another one passes on what its steps gave; `None` when the
+    /// final estimator gives none.
+    fn fit_with_training_output(
+        &self,
+        data: DatasetView<'_, F, T>,
+    ) -> Result<(Self::Model, Option<Array2<F>>)> {
+        let (steps, mid) = self.steps.fit_steps(data)?;
+        let (estimator, out) = self
+            .estimator
+            .fit_with_training_output(mid.view())
+            .map_err(Error::from_estimator)?;
+        Ok((FittedPipeline { steps, estimator }, out))
     }
 }
 

@@ -77,6 +77,31 @@ pub trait Fit<F: Float, T> {
     /// When a hyperparameter is out of range or the data is unsuitable (empty,
     /// non-finite where not supported, too few classes, ...).
     fn fit(&self, data: DatasetView<'_, F, T>) -> Result<Self::Model, Self::Error>;
+
+    /// Fits a model and returns it with the estimator's own output for the
+    /// training records, when it has one: `None` (the default) means "the
+    /// fitted model's [`Transform::transform`] of the training records".
+    ///
+    /// This is where an estimator whose training output differs from
+    /// `fit(data).transform(data)` says so, as scikit-learn's estimators do
+    /// by overriding `fit_transform`: `TargetEncoder` (in
+    /// `oxlearn-preprocessing`) returns its cross-fitted encoding here, so
+    /// that a downstream model does not see its own target leak through the
+    /// encoding. [`FitTransform::fit_transform`], every step of a
+    /// [`Pipeline`](crate::Pipeline) and every transformer of a
+    /// `ColumnTransformer` use it, so overriding it changes all three.
+    /// Overrides must return a model equal to [`fit`](Fit::fit)'s and, when
+    /// `Some`, one row per training sample.
+    ///
+    /// # Errors
+    /// As [`fit`](Fit::fit).
+    #[allow(clippy::type_complexity)]
+    fn fit_with_training_output(
+        &self,
+        data: DatasetView<'_, F, T>,
+    ) -> Result<(Self::Model, Option<Array2<F>>), Self::Error> {
+        Ok((self.fit(data)?, None))
+    }
 }
 
 /// A fitted model that predicts one output per sample.
@@ -137,6 +162,13 @@ pub trait Transform<F: Float> {
 
 /// Fit then transform the training data in one call; implemented for every
 /// [`Fit`] whose model is a [`Transform`].
+///
+/// The output is the estimator's
+/// [`fit_with_training_output`](Fit::fit_with_training_output) when it gives
+/// one (for example the cross-fitted encoding of a target encoder, as
+/// scikit-learn's `fit_transform`), else the model's transform of the
+/// training records: an estimator changes its `fit_transform` by overriding
+/// that provided method of [`Fit`], as this trait is implemented once for all.
 pub trait FitTransform<F: Float, T>: Fit<F, T>
 where
     Self::Model: Transform<F>,
@@ -162,8 +194,11 @@ where
         &self,
         data: DatasetView<'_, F, T>,
     ) -> Result<(Self::Model, Array2<F>), Self::Error> {
-        let model = self.fit(data)?;
-        let out = model.transform(data.records())?;
+        let (model, out) = self.fit_with_training_output(data)?;
+        let out = match out {
+            Some(out) => out,
+            None => model.transform(data.records())?,
+        };
         Ok((model, out))
     }
 }

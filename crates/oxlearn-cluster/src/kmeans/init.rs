@@ -90,10 +90,28 @@ pub(crate) fn kmeans_plusplus<F: Float>(
     k: usize,
     rng: &mut Rng,
 ) -> Result<Array2<F>> {
+    let chosen = kmeans_plusplus_indices(x, w, k, rng)?;
+    let mut centers = Array2::zeros((k, x.d));
+    for (mut c, &i) in centers.rows_mut().into_iter().zip(&chosen) {
+        for (cv, &v) in c.iter_mut().zip(x.row(i)) {
+            *cv = v;
+        }
+    }
+    Ok(centers)
+}
+
+/// The rows chosen by [`kmeans_plusplus`], in order (scikit-learn's
+/// `kmeans_plusplus` indices).
+pub(crate) fn kmeans_plusplus_indices<F: Float>(
+    x: Rows<'_, F>,
+    w: Option<&[F]>,
+    k: usize,
+    rng: &mut Rng,
+) -> Result<Vec<usize>> {
     let n = x.n();
     let total = total_weight(w, n)?;
     let n_trials = 2 + (k as f64).ln().floor() as usize;
-    let mut centers = Array2::zeros((k, x.d));
+    let mut chosen = Vec::with_capacity(k);
     let mut cumsum = vec![0.0f64; n];
     let mut run = 0.0;
     for (i, c) in cumsum.iter_mut().enumerate() {
@@ -101,9 +119,7 @@ pub(crate) fn kmeans_plusplus<F: Float>(
         *c = run;
     }
     let first = search(&cumsum, rng.random::<f64>() * total);
-    for (c, &v) in centers.row_mut(0).iter_mut().zip(x.row(first)) {
-        *c = v;
-    }
+    chosen.push(first);
     let mut closest = vec![F::zero(); n];
     distances_to(x, &mut closest, first);
     let mut dist = vec![F::zero(); n * n_trials];
@@ -112,7 +128,7 @@ pub(crate) fn kmeans_plusplus<F: Float>(
         .enumerate()
         .map(|(i, &d)| (weight(w, i) * d).as_f64())
         .sum();
-    for c in 1..k {
+    for _ in 1..k {
         let mut run = 0.0;
         for (i, (cs, &d)) in cumsum.iter_mut().zip(&closest).enumerate() {
             run += (weight(w, i) * d).as_f64();
@@ -132,11 +148,9 @@ pub(crate) fn kmeans_plusplus<F: Float>(
         for (cl, d) in closest.iter_mut().zip(dist.chunks_exact(n_trials)) {
             *cl = d[best];
         }
-        for (cv, &v) in centers.row_mut(c).iter_mut().zip(x.row(candidates[best])) {
-            *cv = v;
-        }
+        chosen.push(candidates[best]);
     }
-    Ok(centers)
+    Ok(chosen)
 }
 
 /// `k` distinct rows drawn without replacement with probability proportional

@@ -5,6 +5,7 @@
 use ndarray::{Array2, ArrayView2};
 use oxlearn::{DatasetView, Fit, Float, Transform};
 
+use crate::encode::EncoderTarget;
 use crate::error::PreprocessingError;
 use crate::{
     Binarizer, BinarizerModel, KBinsDiscretizer, KBinsDiscretizerModel, MaxAbsScaler,
@@ -12,11 +13,46 @@ use crate::{
     OneHotEncoderModel, OrdinalEncoder, OrdinalEncoderModel, PolynomialFeatures,
     PolynomialFeaturesModel, PowerTransformer, PowerTransformerModel, QuantileTransformer,
     QuantileTransformerModel, RobustScaler, RobustScalerModel, SimpleImputer, SimpleImputerModel,
-    SplineTransformer, SplineTransformerModel, StandardScaler, StandardScalerModel,
+    SplineTransformer, SplineTransformerModel, StandardScaler, StandardScalerModel, TargetEncoder,
+    TargetEncoderModel,
 };
 
+/// Fits one transformer into an [`AnyTransformerModel`], with or without its
+/// training output.
+trait FitAny<F: Float, T> {
+    fn fit_any(
+        &self,
+        data: DatasetView<'_, F, T>,
+        with_output: bool,
+    ) -> Result<(AnyTransformerModel<F>, Option<Array2<F>>), PreprocessingError>;
+}
+
+/// A [`TargetEncoder`] is fitted on the targets passed to the column
+/// transformer, and its classes kept by name, so that one model type holds
+/// it whatever the target type.
+impl<F: Float, T: EncoderTarget> FitAny<F, T> for TargetEncoder {
+    fn fit_any(
+        &self,
+        data: DatasetView<'_, F, T>,
+        with_output: bool,
+    ) -> Result<(AnyTransformerModel<F>, Option<Array2<F>>), PreprocessingError> {
+        let (model, out) = if with_output {
+            self.fit_with_training_output(data)?
+        } else {
+            (self.fit(data)?, None)
+        };
+        Ok((
+            AnyTransformerModel::TargetEncoder(model.into_named_classes()),
+            out,
+        ))
+    }
+}
+
 macro_rules! any_transformer {
-    ($($name:ident($params:ty) => $model:ty),* $(,)?) => {
+    (
+        $($name:ident($params:ty) => $model:ty),* ;
+        $($special:ident($sparams:ty) => $smodel:ty),* $(,)?
+    ) => {
         /// The hyperparameters of any transformer of this crate (build one
         /// with `.into()` from the transformer itself).
         #[derive(Debug, Clone, PartialEq)]
@@ -25,6 +61,10 @@ macro_rules! any_transformer {
             $(
                 #[doc = concat!("A [`", stringify!($name), "`].")]
                 $name($params),
+            )*
+            $(
+                #[doc = concat!("A [`", stringify!($special), "`].")]
+                $special($sparams),
             )*
         }
 
@@ -36,6 +76,10 @@ macro_rules! any_transformer {
                 #[doc = concat!("A fitted [`", stringify!($name), "`].")]
                 $name($model),
             )*
+            $(
+                #[doc = concat!("A fitted [`", stringify!($special), "`] (classes by name).")]
+                $special($smodel),
+            )*
         }
 
         $(
@@ -44,16 +88,62 @@ macro_rules! any_transformer {
                     AnyTransformer::$name(params)
                 }
             }
+
+            impl<F: Float, T> FitAny<F, T> for $params {
+                fn fit_any(
+                    &self,
+                    data: DatasetView<'_, F, T>,
+                    with_output: bool,
+                ) -> Result<(AnyTransformerModel<F>, Option<Array2<F>>), PreprocessingError> {
+                    let (model, out) = if with_output {
+                        self.fit_with_training_output(data)?
+                    } else {
+                        (self.fit(data)?, None)
+                    };
+                    Ok((AnyTransformerModel::$name(model), out))
+                }
+            }
         )*
 
-        impl<F: Float, T> Fit<F, T> for AnyTransformer {
+        $(
+            impl From<$sparams> for AnyTransformer {
+                fn from(params: $sparams) -> Self {
+                    AnyTransformer::$special(params)
+                }
+            }
+        )*
+
+        impl AnyTransformer {
+            fn fit_any<F: Float, T: EncoderTarget>(
+                &self,
+                data: DatasetView<'_, F, T>,
+                with_output: bool,
+            ) -> Result<(AnyTransformerModel<F>, Option<Array2<F>>), PreprocessingError> {
+                match self {
+                    $(AnyTransformer::$name(p) => p.fit_any(data, with_output),)*
+                    $(AnyTransformer::$special(p) => p.fit_any(data, with_output),)*
+                }
+            }
+        }
+
+        /// Targets of any [`EncoderTarget`] type (`()` for none): the
+        /// supervised transformers ([`TargetEncoder`]) use them, the others
+        /// ignore them.
+        impl<F: Float, T: EncoderTarget> Fit<F, T> for AnyTransformer {
             type Model = AnyTransformerModel<F>;
             type Error = PreprocessingError;
 
             fn fit(&self, data: DatasetView<'_, F, T>) -> Result<Self::Model, PreprocessingError> {
-                Ok(match self {
-                    $(AnyTransformer::$name(p) => AnyTransformerModel::$name(p.fit(data)?),)*
-                })
+                Ok(self.fit_any(data, false)?.0)
+            }
+
+            /// The transformer's own training output (a [`TargetEncoder`]'s
+            /// cross-fitted encoding), see [`Fit::fit_with_training_output`].
+            fn fit_with_training_output(
+                &self,
+                data: DatasetView<'_, F, T>,
+            ) -> Result<(Self::Model, Option<Array2<F>>), PreprocessingError> {
+                self.fit_any(data, true)
             }
         }
 
@@ -63,18 +153,21 @@ macro_rules! any_transformer {
             fn transform(&self, x: ArrayView2<'_, F>) -> Result<Array2<F>, PreprocessingError> {
                 match self {
                     $(AnyTransformerModel::$name(m) => m.transform(x),)*
+                    $(AnyTransformerModel::$special(m) => m.transform(x),)*
                 }
             }
 
             fn n_features_in(&self) -> usize {
                 match self {
                     $(AnyTransformerModel::$name(m) => Transform::<F>::n_features_in(m),)*
+                    $(AnyTransformerModel::$special(m) => Transform::<F>::n_features_in(m),)*
                 }
             }
 
             fn feature_names_out(&self, input: &[String]) -> Vec<String> {
                 match self {
                     $(AnyTransformerModel::$name(m) => Transform::<F>::feature_names_out(m, input),)*
+                    $(AnyTransformerModel::$special(m) => Transform::<F>::feature_names_out(m, input),)*
                 }
             }
         }
@@ -95,5 +188,6 @@ any_transformer! {
     KBinsDiscretizer(KBinsDiscretizer) => KBinsDiscretizerModel,
     QuantileTransformer(QuantileTransformer) => QuantileTransformerModel,
     PowerTransformer(PowerTransformer) => PowerTransformerModel<F>,
-    SplineTransformer(SplineTransformer) => SplineTransformerModel,
+    SplineTransformer(SplineTransformer) => SplineTransformerModel;
+    TargetEncoder(TargetEncoder) => TargetEncoderModel<String>,
 }

@@ -9,6 +9,7 @@ use oxlearn::{Dataset, DatasetView, Error, Fit, Float, Transform, check};
 
 pub use any::{AnyTransformer, AnyTransformerModel};
 
+use crate::encode::EncoderTarget;
 use crate::error::PreprocessingError;
 use crate::util::names_or;
 
@@ -98,8 +99,15 @@ pub struct ColumnGroup {
 /// A column may belong to several groups. Feature names and the categories
 /// of integer-coded columns are passed to each group's first transformer,
 /// and on to the next ones through steps that keep a column's name and
-/// codes (an imputer before an encoder); sample weights go to every
-/// transformer.
+/// codes (an imputer before an encoder); the targets (any
+/// [`EncoderTarget`] type, `()` for none) and sample weights go to every
+/// transformer, as scikit-learn passes `y`. Each step is fitted on its
+/// predecessor's training output
+/// ([`Fit::fit_with_training_output`]), so a
+/// [`TargetEncoder`](crate::TargetEncoder) group gives its cross-fitted
+/// encoding of the training rows, to the next step and in the column
+/// transformer's own training output (what a [`Pipeline`](oxlearn::Pipeline)
+/// passes on), as scikit-learn's `fit_transform`.
 ///
 /// ```
 /// use ndarray::array;
@@ -219,15 +227,16 @@ pub struct ColumnTransformerModel<F> {
     feature_names_in: Vec<String>,
 }
 
-/// Columns `cols` of `data` as a dataset of their own, with names,
+/// Columns `cols` of `data` as a dataset of their own, with targets, names,
 /// categories and weights.
-fn select<F: Float, T>(
+fn select<F: Float, T: Clone>(
     data: &DatasetView<'_, F, T>,
     cols: &[usize],
-) -> Result<Dataset<F, ()>, Error> {
+) -> Result<Dataset<F, T>, Error> {
     let names = data.feature_names();
     let categories = data.categories();
-    let mut sub = Dataset::from_records(data.records().select(Axis(1), cols))
+    let records = data.records().select(Axis(1), cols);
+    let mut sub = Dataset::new(records, data.targets().to_owned())?
         .with_feature_names(cols.iter().map(|&j| names[j].clone()))?
         .with_categories(cols.iter().map(|&j| categories[j].clone()).collect())?;
     if let Some(w) = data.weights() {
@@ -239,9 +248,9 @@ fn select<F: Float, T>(
 /// The categories of the output columns of a step that keep an input
 /// column's name and still hold valid codes of it (an imputer's output, for
 /// example), so that an encoder after it names the categories.
-fn carried_categories<F: Float>(
-    input: &Dataset<F, ()>,
-    output: &Dataset<F, ()>,
+fn carried_categories<F: Float, T>(
+    input: &Dataset<F, T>,
+    output: &Dataset<F, T>,
     out_names: &[String],
 ) -> Vec<Option<Vec<String>>> {
     out_names
@@ -261,27 +270,49 @@ fn carried_categories<F: Float>(
         .collect()
 }
 
-impl<F: Float, T> Fit<F, T> for ColumnTransformer {
-    type Model = ColumnTransformerModel<F>;
-    type Error = PreprocessingError;
-
-    fn fit(&self, data: DatasetView<'_, F, T>) -> Result<Self::Model, PreprocessingError> {
+impl ColumnTransformer {
+    /// Fits every group; with `with_output`, also returns the training output
+    /// of each group's last step (each step's
+    /// [`fit_with_training_output`](Fit::fit_with_training_output)), in
+    /// output order, and of the remainder.
+    fn fit_groups<F: Float, T: EncoderTarget>(
+        &self,
+        data: DatasetView<'_, F, T>,
+        with_output: bool,
+    ) -> Result<(ColumnTransformerModel<F>, Vec<Array2<F>>), PreprocessingError> {
         self.validate()?;
         check::non_empty(data.records(), "ColumnTransformer training records")?;
         let names = data.feature_names();
         let mut used = vec![false; data.n_features()];
         let mut groups = Vec::with_capacity(self.transformers.len());
+        let mut blocks = Vec::new();
         for g in &self.transformers {
             let columns = g.columns.resolve(&g.name, &names)?;
             columns.iter().for_each(|&j| used[j] = true);
             let mut steps = Vec::with_capacity(g.steps.len());
             if !columns.is_empty() {
                 let mut current = select(&data, &columns)?;
-                for step in &g.steps {
-                    let model = step.fit(current.view())?;
-                    let out = model.transform(current.records())?;
+                for (k, step) in g.steps.iter().enumerate() {
+                    let last = k + 1 == g.steps.len();
+                    if last && !with_output {
+                        steps.push(step.fit(current.view())?);
+                        break;
+                    }
+                    let (model, out) = step.fit_with_training_output(current.view())?;
+                    let out = match out {
+                        Some(out) => out,
+                        None => model.transform(current.records())?,
+                    };
+                    if out.nrows() != data.n_samples() {
+                        return Err(Error::shape_mismatch(
+                            "rows of a ColumnTransformer step's training output",
+                            format!("{} rows (one per sample)", data.n_samples()),
+                            format!("{} rows", out.nrows()),
+                        )
+                        .into());
+                    }
                     let out_names = model.feature_names_out(current.feature_names());
-                    let mut next = Dataset::from_records(out);
+                    let mut next = Dataset::new(out, data.targets().to_owned())?;
                     if out_names.len() == next.n_features() {
                         let categories = carried_categories(&current, &next, &out_names);
                         next = next
@@ -294,6 +325,9 @@ impl<F: Float, T> Fit<F, T> for ColumnTransformer {
                     current = next;
                     steps.push(model);
                 }
+                if with_output {
+                    blocks.push(current.into_parts().0);
+                }
             }
             groups.push(FittedGroup {
                 name: g.name.clone(),
@@ -301,17 +335,54 @@ impl<F: Float, T> Fit<F, T> for ColumnTransformer {
                 steps,
             });
         }
-        let remainder = match self.remainder {
+        let remainder: Vec<usize> = match self.remainder {
             Remainder::Drop => Vec::new(),
             Remainder::Passthrough => (0..data.n_features()).filter(|&j| !used[j]).collect(),
         };
-        Ok(ColumnTransformerModel {
+        if with_output && !remainder.is_empty() {
+            blocks.push(data.records().select(Axis(1), &remainder));
+        }
+        let model = ColumnTransformerModel {
             groups,
             remainder,
             verbose_feature_names_out: self.verbose_feature_names_out,
             feature_names_in: names,
-        })
+        };
+        Ok((model, blocks))
     }
+}
+
+/// The targets go to every transformer, as scikit-learn's `y`: any
+/// [`EncoderTarget`] type, `()` for none (a [`TargetEncoder`](crate::TargetEncoder)
+/// step then fails).
+impl<F: Float, T: EncoderTarget> Fit<F, T> for ColumnTransformer {
+    type Model = ColumnTransformerModel<F>;
+    type Error = PreprocessingError;
+
+    fn fit(&self, data: DatasetView<'_, F, T>) -> Result<Self::Model, PreprocessingError> {
+        Ok(self.fit_groups(data, false)?.0)
+    }
+
+    /// The groups' training outputs concatenated (then the remainder): each
+    /// step's own [`fit_with_training_output`](Fit::fit_with_training_output),
+    /// so a [`TargetEncoder`](crate::TargetEncoder) step gives its
+    /// cross-fitted encoding, as scikit-learn's `fit_transform`.
+    fn fit_with_training_output(
+        &self,
+        data: DatasetView<'_, F, T>,
+    ) -> Result<(Self::Model, Option<Array2<F>>), PreprocessingError> {
+        let (model, blocks) = self.fit_groups(data, true)?;
+        Ok((model, Some(concat_blocks(&blocks, data.n_samples())?)))
+    }
+}
+
+/// `blocks` side by side; `n` rows and no column when there is none.
+fn concat_blocks<F: Float>(blocks: &[Array2<F>], n: usize) -> Result<Array2<F>, Error> {
+    if blocks.is_empty() {
+        return Ok(Array2::zeros((n, 0)));
+    }
+    let views: Vec<ArrayView2<'_, F>> = blocks.iter().map(|b| b.view()).collect();
+    concatenate(Axis(1), &views).map_err(|e| Error::InvalidInput(e.to_string()))
 }
 
 impl<F: Float> ColumnTransformerModel<F> {
@@ -373,11 +444,7 @@ impl<F: Float> Transform<F> for ColumnTransformerModel<F> {
         if !self.remainder.is_empty() {
             blocks.push(x.select(Axis(1), &self.remainder));
         }
-        let views: Vec<ArrayView2<'_, F>> = blocks.iter().map(|b| b.view()).collect();
-        if views.is_empty() {
-            return Ok(Array2::zeros((x.nrows(), 0)));
-        }
-        Ok(concatenate(Axis(1), &views).map_err(|e| Error::InvalidInput(e.to_string()))?)
+        Ok(concat_blocks(&blocks, x.nrows())?)
     }
 
     fn n_features_in(&self) -> usize {

@@ -11,14 +11,56 @@
 mod label;
 mod onehot;
 mod ordinal;
+mod target;
 
+use ndarray::ArrayView2;
 use oxlearn::Float;
+use rayon::prelude::*;
 
 pub use label::{LabelEncoder, LabelEncoderModel};
 pub use onehot::{DropCategory, HandleUnknown, MinFrequency, OneHotEncoder, OneHotEncoderModel};
 pub use ordinal::{OrdinalEncoder, OrdinalEncoderModel, OrdinalUnknown};
+pub use target::{EncoderTarget, Smooth, TargetEncoder, TargetEncoderModel, TargetType};
 
+use crate::error::PreprocessingError;
 use crate::util::format_value;
+
+/// The categories of every column of `x`, named by the dataset's category
+/// names (`names[j]`) where it has them.
+pub(crate) fn fit_columns<F: Float>(
+    x: ArrayView2<'_, F>,
+    names: &[Option<Vec<String>>],
+) -> Vec<ColumnCategories> {
+    (0..x.ncols())
+        .into_par_iter()
+        .map(|j| {
+            let names = names.get(j).and_then(|n| n.as_deref());
+            ColumnCategories::fit(x.column(j).iter().copied(), names)
+        })
+        .collect()
+}
+
+/// The first cell of `x` (row by row) whose value `known(column, value)`
+/// rejects, as an [`PreprocessingError::UnknownCategory`]; `Ok` when every
+/// value is known.
+pub(crate) fn first_unknown<F: Float>(
+    x: ArrayView2<'_, F>,
+    feature_names: &[String],
+    known: impl Fn(usize, F) -> bool,
+) -> Result<(), PreprocessingError> {
+    for row in x.rows() {
+        for (j, &v) in row.iter().enumerate() {
+            if !known(j, v) {
+                return Err(PreprocessingError::UnknownCategory {
+                    column: j,
+                    name: feature_names.get(j).cloned().unwrap_or_default(),
+                    value: format_value(v),
+                });
+            }
+        }
+    }
+    Ok(())
+}
 
 /// The categories of one column: sorted distinct non-NaN values, their
 /// counts, and the number of NaN.

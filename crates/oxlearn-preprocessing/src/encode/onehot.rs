@@ -5,12 +5,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use ndarray::{Array2, ArrayView2};
 use oxlearn::params::Params;
 use oxlearn::{DatasetView, Error, Fit, Float, Transform, check};
-use rayon::prelude::*;
 
-use super::ColumnCategories;
+use super::{ColumnCategories, first_unknown, fit_columns};
 use crate::InverseTransform;
 use crate::error::PreprocessingError;
-use crate::util::{format_value, map_rows, names_or};
+use crate::util::{map_rows, names_or};
 
 /// What a [`OneHotEncoder`] does with a category not seen at fit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -263,12 +262,9 @@ impl<F: Float, T> Fit<F, T> for OneHotEncoder {
         let x = data.records();
         check::records_allow_nan(x, "OneHotEncoder training records")?;
         let names = data.categories();
-        let columns: Vec<Encoding> = (0..x.ncols())
-            .into_par_iter()
-            .map(|j| {
-                let cats = ColumnCategories::fit(x.column(j).iter().copied(), names[j].as_deref());
-                self.encoding(cats, x.nrows())
-            })
+        let columns: Vec<Encoding> = fit_columns(x, &names)
+            .into_iter()
+            .map(|cats| self.encoding(cats, x.nrows()))
             .collect();
         let mut offsets = vec![0];
         for c in &columns {
@@ -383,17 +379,9 @@ impl<F: Float> Transform<F> for OneHotEncoderModel {
             }
         })?;
         if unknown.load(Ordering::Relaxed) {
-            for row in x.rows() {
-                for (j, &v) in row.iter().enumerate() {
-                    if self.position(j, v).is_err() {
-                        return Err(PreprocessingError::UnknownCategory {
-                            column: j,
-                            name: self.feature_names_in[j].clone(),
-                            value: format_value(v),
-                        });
-                    }
-                }
-            }
+            first_unknown(x, &self.feature_names_in, |j, v| {
+                self.position(j, v).is_ok()
+            })?;
         }
         Ok(out)
     }

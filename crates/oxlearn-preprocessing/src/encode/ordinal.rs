@@ -5,12 +5,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use ndarray::{Array2, ArrayView2};
 use oxlearn::params::Params;
 use oxlearn::{DatasetView, Error, Fit, Float, Transform, check};
-use rayon::prelude::*;
 
-use super::ColumnCategories;
+use super::{ColumnCategories, first_unknown, fit_columns};
 use crate::InverseTransform;
 use crate::error::PreprocessingError;
-use crate::util::{format_value, map_rows};
+use crate::util::map_rows;
 
 /// What an [`OrdinalEncoder`] does with a category not seen at fit
 /// (scikit-learn's `handle_unknown` and `unknown_value` in one).
@@ -131,10 +130,7 @@ impl<F: Float, T> Fit<F, T> for OrdinalEncoder {
         check::records_allow_nan(x, "OrdinalEncoder training records")?;
         let names = data.categories();
         let feature_names = data.feature_names();
-        let columns: Vec<ColumnCategories> = (0..x.ncols())
-            .into_par_iter()
-            .map(|j| ColumnCategories::fit(x.column(j).iter().copied(), names[j].as_deref()))
-            .collect();
+        let columns = fit_columns(x, &names);
         for (j, c) in columns.iter().enumerate() {
             let used = |v: f64| v >= 0.0 && v < c.values.len() as f64;
             if let OrdinalUnknown::UseEncodedValue(v) = self.handle_unknown
@@ -228,17 +224,7 @@ impl<F: Float> Transform<F> for OrdinalEncoderModel {
             }
         })?;
         if unknown.load(Ordering::Relaxed) {
-            for row in x.rows() {
-                for (j, &v) in row.iter().enumerate() {
-                    if self.code(j, v).is_none() {
-                        return Err(PreprocessingError::UnknownCategory {
-                            column: j,
-                            name: self.feature_names_in[j].clone(),
-                            value: format_value(v),
-                        });
-                    }
-                }
-            }
+            first_unknown(x, &self.feature_names_in, |j, v| self.code(j, v).is_some())?;
         }
         Ok(out)
     }

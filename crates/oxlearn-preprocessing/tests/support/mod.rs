@@ -117,3 +117,36 @@ pub fn columns<T>(
 
 /// The categorical columns of adult.
 pub const ADULT_CAT: [usize; 8] = [1, 3, 5, 6, 7, 8, 9, 13];
+
+/// Checks a fitted `KBinsDiscretizer` against fixture `e`: edges, names,
+/// column sums, and (for ordinal output) rows and their inverse.
+#[track_caller]
+pub fn check_k_bins(
+    e: &Value,
+    key: &str,
+    data: &Dataset<f64, ()>,
+    params: oxlearn_preprocessing::KBinsDiscretizer,
+    rows: &[usize],
+) {
+    use oxlearn::{Fit, Transform};
+    use oxlearn_preprocessing::InverseTransform;
+    let m = params.fit(data.view()).expect("fit");
+    let expected = e["bin_edges"].as_array().expect("edges");
+    assert_eq!(m.bin_edges().len(), expected.len(), "{key}");
+    for (got, want) in m.bin_edges().iter().zip(expected) {
+        assert_close(got, &vec1(want), key);
+    }
+    let names: Vec<String> = (0..data.n_features()).map(|k| format!("f{k}")).collect();
+    assert_eq!(m.feature_names_out(&names), strings(&e["names"]), "{key}");
+    let out = m.transform(data.records()).expect("transform");
+    assert_close(
+        out.sum_axis(Axis(0)).iter(),
+        vec1(&e["col_sums"]).iter(),
+        key,
+    );
+    if !e["rows"].is_null() {
+        assert_rows(&out, rows, &e["rows"], key);
+        let back = m.inverse_transform(out.view()).expect("inverse");
+        assert_rows(&back, rows, &e["inverse_rows"], key);
+    }
+}

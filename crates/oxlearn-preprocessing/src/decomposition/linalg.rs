@@ -1,0 +1,777 @@
+//! Dense linear algebra shared by [`Pca`](super::Pca) and
+//! [`TruncatedSvd`](super::TruncatedSvd), in `f64` through faer.
+//!
+//! Records are converted to a contiguous row-major `f64` copy (centred for
+//! PCA, as scikit-learn copies and centres them) viewed by faer without a
+//! further copy. Products with the long dimension (`A Q`, `Aᵀ Y`, the Gram
+//! matrix `Aᵀ A`) run over a fixed partition of rows, each task sequential and
+//! combined in order, so results do not depend on the number of threads; faer
+//! only writes into contiguous outputs.
+
+use faer::dyn_stack::{MemBuffer, MemStack};
+use faer::linalg::matmul::matmul;
+use faer::linalg::matmul::triangular::{self, BlockStructure};
+use faer::{Accum, Conj, Mat, MatMut, MatRef, Par};
+use ndarray::ArrayView2;
+use oxlearn::parallel::chunk_ranges;
+use oxlearn::random::rng_from_seed;
+use oxlearn::{Error, Float};
+use rand::Rng as _;
+use rayon::prelude::*;
+
+use crate::util::reduce_rows;
+
+/// Rows per parallel task (a fixed partition: results do not depend on threads).
+const TASK_ROWS: usize = 4096;
+/// Rows converted and multiplied at once inside a task.
+const BLOCK_ROWS: usize = 512;
+/// Memory allowed for the per-task Gram accumulators, in bytes.
+const TASK_MEMORY: usize = 64 << 20;
+
+/// How the power iterations of the randomized SVD are normalised, as
+/// scikit-learn's `power_iteration_normalizer`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum PowerIterationNormalizer {
+    /// `None` for at most 2 iterations, else (the default) a QR
+    /// orthonormalisation once per iteration, after the product that lands
+    /// in the smaller dimension: 4 of scikit-learn's 5 factorisations of
+    /// tall matrices per iteration saved. scikit-learn's `auto` picks LU
+    /// after each product instead; both keep the leading directions to well
+    /// below the solver's approximation error (directions with singular
+    /// values under about `1e-8` of the largest are not resolved), so results
+    /// match scikit-learn's up to that error, not bit for bit.
+    #[default]
+    Auto,
+    /// A thin QR factorisation after each product (the most accurate).
+    Qr,
+    /// An LU factorisation with partial pivoting (the permuted `L` factor) after
+    /// each product, as scikit-learn's `'LU'`.
+    Lu,
+    /// No normalisation (fastest; unstable for many iterations).
+    None,
+}
+
+/// Column means of `x` in `f64`.
+pub(crate) fn column_means<F: Float>(x: ArrayView2<'_, F>) -> Result<Vec<f64>, Error> {
+    let (n, d) = x.dim();
+    let sums = reduce_rows(
+        x,
+        d,
+        0.0,
+        |rows, _, acc| {
+            for row in rows.chunks_exact(d) {
+                for (a, &v) in acc.iter_mut().zip(row) {
+                    *a += v.as_f64();
+                }
+            }
+        },
+        |total, part| {
+            for (t, p) in total.iter_mut().zip(part) {
+                *t += p;
+            }
+        },
+    )?;
+    Ok(sums.into_iter().map(|s| s / n as f64).collect())
+}
+
+/// A row-major `f64` copy of `x` minus `mean` (when given). `x` has at
+/// least one column.
+pub(crate) fn centred<F: Float>(x: ArrayView2<'_, F>, mean: Option<&[f64]>) -> Vec<f64> {
+    let (n, d) = x.dim();
+    let mut out = vec![0.0; n * d];
+    if d == 0 {
+        return out;
+    }
+    out.par_chunks_mut(TASK_ROWS * d)
+        .enumerate()
+        .for_each(|(task, chunk)| {
+            let start = task * TASK_ROWS;
+            for (ii, o) in chunk.chunks_exact_mut(d).enumerate() {
+                let row = x.row(start + ii);
+                match mean {
+                    Some(mean) => {
+                        for ((o, &v), &m) in o.iter_mut().zip(row.iter()).zip(mean) {
+                            *o = v.as_f64() - m;
+                        }
+                    }
+                    None => {
+                        for (o, &v) in o.iter_mut().zip(row.iter()) {
+                            *o = v.as_f64();
+                        }
+                    }
+                }
+            }
+        });
+    out
+}
+
+/// The Gram matrix `(X - mean)ᵀ (X - mean)` (d x d), accumulated in blocks of
+/// centred rows without copying the records.
+pub(crate) fn centred_gram<F: Float>(x: ArrayView2<'_, F>, mean: &[f64]) -> Mat<f64> {
+    let (n, d) = x.dim();
+    let max_tasks = (TASK_MEMORY / (8 * d * d).max(1)).max(1);
+    let task_rows = TASK_ROWS.max(n.div_ceil(max_tasks));
+    let parts: Vec<Mat<f64>> = chunk_ranges(n, task_rows)
+        .into_par_iter()
+        .map(|range| {
+            let mut g = Mat::<f64>::zeros(d, d);
+            let mut buf = vec![0.0; BLOCK_ROWS * d];
+            let mut start = range.start;
+            while start < range.end {
+                let rows = BLOCK_ROWS.min(range.end - start);
+                for (ii, o) in buf[..rows * d].chunks_exact_mut(d).enumerate() {
+                    let row = x.row(start + ii);
+                    for ((o, &v), &m) in o.iter_mut().zip(row.iter()).zip(mean) {
+                        *o = v.as_f64() - m;
+                    }
+                }
+                let xb = MatRef::from_row_major_slice(&buf[..rows * d], rows, d);
+                // Lower triangle only (half the work); mirrored below.
+                triangular::matmul(
+                    g.as_mut(),
+                    BlockStructure::TriangularLower,
+                    Accum::Add,
+                    xb.transpose(),
+                    BlockStructure::Rectangular,
+                    xb,
+                    BlockStructure::Rectangular,
+                    1.0,
+                    Par::Seq,
+                );
+                start += rows;
+            }
+            g
+        })
+        .collect();
+    let mut total = Mat::<f64>::zeros(d, d);
+    for part in parts {
+        total += &part;
+    }
+    for j in 0..d {
+        for i in 0..j {
+            total[(i, j)] = total[(j, i)];
+        }
+    }
+    total
+}
+
+/// Records minus an optional mean, read in blocks of rows converted to `f64`
+/// on the fly (no copy of the whole matrix).
+#[derive(Clone, Copy)]
+pub(crate) struct Centred<'a, F> {
+    /// The records, n x d.
+    pub x: ArrayView2<'a, F>,
+    /// The mean subtracted from each row (none: uncentred).
+    pub mean: Option<&'a [f64]>,
+}
+
+impl<F: Float> Centred<'_, F> {
+    /// Rows `start..start + rows` into `buf` (row-major, rows x d).
+    fn fill(&self, start: usize, rows: usize, buf: &mut [f64]) {
+        let d = self.x.ncols();
+        for (ii, o) in buf[..rows * d].chunks_exact_mut(d).enumerate() {
+            let row = self.x.row(start + ii);
+            match self.mean {
+                Some(mean) => {
+                    for ((o, &v), &m) in o.iter_mut().zip(row.iter()).zip(mean) {
+                        *o = v.as_f64() - m;
+                    }
+                }
+                None => {
+                    for (o, &v) in o.iter_mut().zip(row.iter()) {
+                        *o = v.as_f64();
+                    }
+                }
+            }
+        }
+    }
+
+    /// The sum of the squared entries, over a fixed partition.
+    pub(crate) fn sum_of_squares(&self) -> f64 {
+        let d = self.x.ncols();
+        let parts: Vec<f64> = chunk_ranges(self.x.nrows(), TASK_ROWS)
+            .into_par_iter()
+            .map(|range| {
+                let mut buf = vec![0.0; BLOCK_ROWS * d];
+                let mut total = 0.0;
+                for start in range.step_by(BLOCK_ROWS) {
+                    let rows = BLOCK_ROWS.min(self.x.nrows() - start);
+                    self.fill(start, rows, &mut buf);
+                    total += buf[..rows * d].iter().map(|v| v * v).sum::<f64>();
+                }
+                total
+            })
+            .collect();
+        parts.iter().sum()
+    }
+
+    /// `A Q` for `Q` (d x l): n x l.
+    fn times(&self, q: MatRef<'_, f64>) -> Mat<f64> {
+        let (n, d) = self.x.dim();
+        let l = q.ncols();
+        let mut out = Mat::<f64>::zeros(n, l);
+        if l == 0 || n == 0 {
+            return out;
+        }
+        let parts: Vec<Mat<f64>> = chunk_ranges(n, TASK_ROWS)
+            .into_par_iter()
+            .map(|range| {
+                let mut part = Mat::<f64>::zeros(range.len(), l);
+                let mut block = Mat::<f64>::zeros(BLOCK_ROWS, l);
+                let mut buf = vec![0.0; BLOCK_ROWS * d];
+                for start in range.clone().step_by(BLOCK_ROWS) {
+                    let rows = BLOCK_ROWS.min(range.end - start);
+                    self.fill(start, rows, &mut buf);
+                    let xb = MatRef::from_row_major_slice(&buf[..rows * d], rows, d);
+                    // A contiguous destination, then copied into place.
+                    if rows < BLOCK_ROWS {
+                        block = Mat::<f64>::zeros(rows, l);
+                    }
+                    matmul(block.as_mut(), Accum::Replace, xb, q, 1.0, Par::Seq);
+                    part.as_mut()
+                        .subrows_mut(start - range.start, rows)
+                        .copy_from(&block);
+                }
+                part
+            })
+            .collect();
+        let mut start = 0;
+        for part in parts {
+            let rows = part.nrows();
+            out.as_mut().subrows_mut(start, rows).copy_from(&part);
+            start += rows;
+        }
+        out
+    }
+
+    /// `Aᵀ Y` for `Y` (n x l): d x l.
+    fn t_times(&self, y: MatRef<'_, f64>) -> Mat<f64> {
+        let (n, d) = self.x.dim();
+        let l = y.ncols();
+        let parts: Vec<Mat<f64>> = chunk_ranges(n, TASK_ROWS)
+            .into_par_iter()
+            .map(|range| {
+                let mut part = Mat::<f64>::zeros(d, l);
+                let mut buf = vec![0.0; BLOCK_ROWS * d];
+                for start in range.clone().step_by(BLOCK_ROWS) {
+                    let rows = BLOCK_ROWS.min(range.end - start);
+                    self.fill(start, rows, &mut buf);
+                    let xb = MatRef::from_row_major_slice(&buf[..rows * d], rows, d);
+                    matmul(
+                        part.as_mut(),
+                        Accum::Add,
+                        xb.transpose(),
+                        y.subrows(start, rows),
+                        1.0,
+                        Par::Seq,
+                    );
+                }
+                part
+            })
+            .collect();
+        let mut total = Mat::<f64>::zeros(d, l);
+        for part in parts {
+            total += &part;
+        }
+        total
+    }
+}
+
+/// Rows per block of the tall-skinny QR (a block of 20 columns fits in L2).
+const TSQR_ROWS: usize = 4096;
+
+/// The thin `Q` factor of `y`, as an orthonormal basis of its columns.
+///
+/// A tall matrix is factorised as a tall-skinny QR: a Householder QR of
+/// each fixed block of rows (in parallel, in cache), then one of the
+/// stacked `R` factors, whose `Q` combines the blocks' `Q`s. The columns
+/// match a plain QR's up to sign; the partition does not depend on the
+/// number of threads.
+fn thin_q(y: Mat<f64>) -> Mat<f64> {
+    let (m, l) = y.shape();
+    if m <= 2 * TSQR_ROWS || l == 0 || TSQR_ROWS < 4 * l {
+        return householder_qr(y).0;
+    }
+    let ranges = chunk_ranges(m, TSQR_ROWS);
+    let blocks: Vec<(Mat<f64>, Mat<f64>)> = ranges
+        .par_iter()
+        .map(|r| householder_qr(y.subrows(r.start, r.len()).to_owned()))
+        .collect();
+    let height: usize = blocks.iter().map(|b| b.1.nrows()).sum();
+    let mut stacked = Mat::<f64>::zeros(height, l);
+    let mut offsets = Vec::with_capacity(blocks.len());
+    let mut off = 0;
+    for (_, r) in &blocks {
+        stacked.as_mut().subrows_mut(off, r.nrows()).copy_from(r);
+        offsets.push(off);
+        off += r.nrows();
+    }
+    let (qs, _) = householder_qr(stacked);
+    let size = qs.ncols();
+    let parts: Vec<Mat<f64>> = blocks
+        .par_iter()
+        .zip(&offsets)
+        .map(|((qi, _), &off)| {
+            let mut part = Mat::<f64>::zeros(qi.nrows(), size);
+            matmul(
+                part.as_mut(),
+                Accum::Replace,
+                qi.as_ref(),
+                qs.subrows(off, qi.ncols()),
+                1.0,
+                Par::Seq,
+            );
+            part
+        })
+        .collect();
+    let mut q = Mat::<f64>::zeros(m, size);
+    for (part, r) in parts.iter().zip(&ranges) {
+        q.as_mut().subrows_mut(r.start, r.len()).copy_from(part);
+    }
+    q
+}
+
+/// The thin QR of `y` (m x n, Householder, sequential): `Q` (m x s) and the
+/// upper trapezoidal `R` (s x n), s = min(m, n).
+fn householder_qr(mut y: Mat<f64>) -> (Mat<f64>, Mat<f64>) {
+    use faer::linalg::householder::{
+        apply_block_householder_sequence_on_the_left_in_place_scratch as apply_scratch,
+        apply_block_householder_sequence_on_the_left_in_place_with_conj as apply,
+    };
+    use faer::linalg::qr::no_pivoting::factor::{
+        qr_in_place, qr_in_place_scratch, recommended_block_size,
+    };
+    let (m, n) = y.shape();
+    let size = m.min(n);
+    if size == 0 {
+        return (Mat::zeros(m, 0), Mat::zeros(0, n));
+    }
+    let bs = recommended_block_size::<f64>(m, n);
+    let mut coeff = Mat::<f64>::zeros(bs, size);
+    let req = qr_in_place_scratch::<f64>(m, n, bs, Par::Seq, Default::default());
+    qr_in_place(
+        y.as_mut(),
+        coeff.as_mut(),
+        Par::Seq,
+        MemStack::new(&mut MemBuffer::new(req)),
+        Default::default(),
+    );
+    let r = Mat::from_fn(size, n, |i, j| if i <= j { y[(i, j)] } else { 0.0 });
+    // The Householder basis: unit lower trapezoidal part of the factor.
+    let mut basis = y.subcols(0, size).to_owned();
+    for j in 0..size {
+        for i in 0..=j {
+            basis[(i, j)] = if i == j { 1.0 } else { 0.0 };
+        }
+    }
+    let mut q = Mat::<f64>::identity(m, size);
+    apply(
+        basis.as_ref(),
+        coeff.as_ref(),
+        Conj::No,
+        q.as_mut(),
+        Par::Seq,
+        MemStack::new(&mut MemBuffer::new(apply_scratch::<f64>(m, bs, size))),
+    );
+    (q, r)
+}
+
+/// Singular values (nonincreasing), `U` when asked for, and `V`.
+type Svd = (Vec<f64>, Option<Mat<f64>>, Mat<f64>);
+
+/// The thin SVD `a = U S Vᵀ` (sequential): singular values (nonincreasing),
+/// `U` when asked for, and `V`.
+fn svd_seq(a: MatRef<'_, f64>, want_u: bool) -> Result<Svd, Error> {
+    use faer::linalg::svd::{ComputeSvdVectors, svd, svd_scratch};
+    let (m, n) = a.shape();
+    let size = m.min(n);
+    let mut s = faer::diag::Diag::<f64>::zeros(size);
+    let mut u = want_u.then(|| Mat::<f64>::zeros(m, size));
+    let mut v = Mat::<f64>::zeros(n, size);
+    let compute_u = if want_u {
+        ComputeSvdVectors::Thin
+    } else {
+        ComputeSvdVectors::No
+    };
+    let req = svd_scratch::<f64>(
+        m,
+        n,
+        compute_u,
+        ComputeSvdVectors::Thin,
+        Par::Seq,
+        Default::default(),
+    );
+    svd(
+        a,
+        s.as_mut(),
+        u.as_mut().map(|u| u.as_mut()),
+        Some(v.as_mut()),
+        Par::Seq,
+        MemStack::new(&mut MemBuffer::new(req)),
+        Default::default(),
+    )
+    .map_err(|e| Error::InvalidInput(format!("the SVD did not converge: {e:?}")))?;
+    let s = s.column_vector();
+    Ok(((0..size).map(|i| s[i]).collect(), u, v))
+}
+
+/// The permuted `L` factor of `y = P L U` (scikit-learn's
+/// `scipy.linalg.lu(y, permute_l=True)[0]`), factorised in place.
+fn permuted_l(mut y: Mat<f64>) -> Mat<f64> {
+    use faer::linalg::lu::partial_pivoting::factor::{lu_in_place, lu_in_place_scratch};
+    let (m, l) = y.shape();
+    let r = m.min(l);
+    let mut fwd = vec![0usize; m];
+    let mut bwd = vec![0usize; m];
+    let mut buf = MemBuffer::new(lu_in_place_scratch::<usize, f64>(
+        m,
+        l,
+        Par::Seq,
+        Default::default(),
+    ));
+    lu_in_place(
+        y.as_mut(),
+        &mut fwd,
+        &mut bwd,
+        Par::Seq,
+        MemStack::new(&mut buf),
+        Default::default(),
+    );
+    // Row i of the unit lower factor goes to row fwd[i].
+    let mut out = Mat::<f64>::zeros(m, r);
+    for j in 0..r {
+        let src = y.col(j);
+        let dst = out.col_mut(j);
+        let (src, dst) = (
+            src.try_as_col_major().map(|c| c.as_slice()),
+            dst.try_as_col_major_mut(),
+        );
+        if let (Some(src), Some(dst)) = (src, dst) {
+            let dst = dst.as_slice_mut();
+            for (i, &p) in fwd.iter().enumerate() {
+                dst[p] = if i < j {
+                    0.0
+                } else if i == j {
+                    1.0
+                } else {
+                    src[i]
+                };
+            }
+        }
+    }
+    out
+}
+
+fn normalise(y: Mat<f64>, normalizer: PowerIterationNormalizer) -> Mat<f64> {
+    match normalizer {
+        PowerIterationNormalizer::Qr | PowerIterationNormalizer::Auto => thin_q(y),
+        PowerIterationNormalizer::Lu => permuted_l(y),
+        PowerIterationNormalizer::None => y,
+    }
+}
+
+/// Singular values (nonincreasing) and right singular vectors (as rows) of
+/// `A` (row-major n x d): `(s, vt)` with `min(n, d)` of each.
+pub(crate) fn exact_svd(a: &[f64], n: usize, d: usize) -> Result<(Vec<f64>, Mat<f64>), Error> {
+    let (s, _, v) = svd_seq(MatRef::from_row_major_slice(a, n, d), false)?;
+    let r = s.len();
+    Ok((s, Mat::from_fn(r, d, |i, j| v[(j, i)])))
+}
+
+/// Eigenvalues (nonincreasing, clamped at 0) and eigenvectors (as rows) of
+/// a symmetric matrix.
+pub(crate) fn eigh_descending(c: &Mat<f64>) -> Result<(Vec<f64>, Mat<f64>), Error> {
+    use faer::linalg::evd::{ComputeEigenvectors, self_adjoint_evd, self_adjoint_evd_scratch};
+    let d = c.nrows();
+    let mut s = faer::diag::Diag::<f64>::zeros(d);
+    let mut u = Mat::<f64>::zeros(d, d);
+    let req =
+        self_adjoint_evd_scratch::<f64>(d, ComputeEigenvectors::Yes, Par::Seq, Default::default());
+    self_adjoint_evd(
+        c.as_ref(),
+        s.as_mut(),
+        Some(u.as_mut()),
+        Par::Seq,
+        MemStack::new(&mut MemBuffer::new(req)),
+        Default::default(),
+    )
+    .map_err(|e| {
+        Error::InvalidInput(format!(
+            "the eigendecomposition of the covariance did not converge: {e:?}"
+        ))
+    })?;
+    let s = s.column_vector();
+    let values = (0..d).map(|i| s[d - 1 - i].max(0.0)).collect();
+    Ok((values, Mat::from_fn(d, d, |i, j| u[(j, d - 1 - i)])))
+}
+
+/// Settings of a randomized SVD, as scikit-learn's `randomized_svd`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Randomized {
+    pub n_components: usize,
+    pub n_oversamples: usize,
+    pub n_iter: usize,
+    pub normalizer: PowerIterationNormalizer,
+    pub seed: u64,
+}
+
+/// The leading `n_components` singular values and right singular vectors
+/// (as rows) of `A` (row-major n x d) by Halko et al.'s randomized range
+/// finder, as scikit-learn's `randomized_svd` (`transpose='auto'`: works on
+/// `Aᵀ` when n < d). The random test matrix is standard normal from the seed
+/// (so it differs from numpy's draw). Fewer than `n_components` values come
+/// back only when `min(n, d)` is smaller.
+pub(crate) fn randomized_svd<F: Float>(
+    a: Centred<'_, F>,
+    p: Randomized,
+) -> Result<(Vec<f64>, Mat<f64>), Error> {
+    let (n, d) = a.x.dim();
+    let transpose = n < d;
+    // M = A (m x q) or Aᵀ; products with M and Mᵀ through a_times / at_times.
+    let (m, q) = if transpose { (d, n) } else { (n, d) };
+    let mul = |x: MatRef<'_, f64>| {
+        if transpose { a.t_times(x) } else { a.times(x) }
+    };
+    let mul_t = |y: MatRef<'_, f64>| {
+        if transpose { a.times(y) } else { a.t_times(y) }
+    };
+    let size = p.n_components + p.n_oversamples;
+    let mut rng = rng_from_seed(p.seed);
+    let mut omega = Mat::<f64>::zeros(q, size);
+    for j in 0..size {
+        for i in 0..q {
+            omega[(i, j)] = standard_normal(&mut rng);
+        }
+    }
+    let normalizer = match p.normalizer {
+        PowerIterationNormalizer::Auto if p.n_iter <= 2 => PowerIterationNormalizer::None,
+        other => other,
+    };
+    let mut basis = omega;
+    for _ in 0..p.n_iter {
+        let y = mul(basis.as_ref());
+        // Auto orthonormalises once per iteration, on the short side (a
+        // small QR); the others after each product, as scikit-learn.
+        let y = match normalizer {
+            PowerIterationNormalizer::Auto => y,
+            other => normalise(y, other),
+        };
+        basis = normalise(mul_t(y.as_ref()), normalizer);
+    }
+    let qm = thin_q(mul(basis.as_ref())); // m x r
+    // B = Qᵀ M (r x q), as the transpose of Mᵀ Q.
+    let bt = mul_t(qm.as_ref()); // q x r
+    let (s, uhat, v) = svd_seq(bt.transpose(), transpose)?;
+    let k = p.n_components.min(s.len());
+    let values = s[..k].to_vec();
+    let vt = match uhat {
+        Some(uhat) => {
+            // The right singular vectors of A are the left ones of M: Q Uhat.
+            let mut u = Mat::<f64>::zeros(m, k);
+            matmul(
+                u.as_mut(),
+                Accum::Replace,
+                qm.as_ref(),
+                uhat.subcols(0, k),
+                1.0,
+                Par::Seq,
+            );
+            Mat::from_fn(k, m, |i, j| u[(j, i)])
+        }
+        None => Mat::from_fn(k, q, |i, j| v[(j, i)]),
+    };
+    Ok((values, vt))
+}
+
+/// A standard normal draw (Box-Muller).
+fn standard_normal(rng: &mut oxlearn::random::Rng) -> f64 {
+    let u1: f64 = 1.0 - rng.random::<f64>(); // (0, 1]
+    let u2: f64 = rng.random::<f64>();
+    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+}
+
+/// scikit-learn's `svd_flip(u_based_decision=False)`: makes the entry of
+/// largest absolute value of each row of `vt` positive (the first such entry
+/// on ties).
+pub(crate) fn flip_rows(vt: &mut Mat<f64>) {
+    for i in 0..vt.nrows() {
+        let mut best = 0;
+        for j in 1..vt.ncols() {
+            if vt[(i, j)].abs() > vt[(i, best)].abs() {
+                best = j;
+            }
+        }
+        if vt.ncols() > 0 && vt[(i, best)] < 0.0 {
+            for j in 0..vt.ncols() {
+                vt[(i, j)] = -vt[(i, j)];
+            }
+        }
+    }
+}
+
+/// `(X - mean) Vᵀ` for records `x` (n x d), `mean` (d or none) and `vt`
+/// (k x d, row-major), row-major n x k, in parallel over fixed row blocks.
+pub(crate) fn project<F: Float>(
+    x: ArrayView2<'_, F>,
+    mean: Option<&[f64]>,
+    vt: &[f64],
+    k: usize,
+) -> Vec<f64> {
+    let (n, d) = x.dim();
+    let mut out = vec![0.0; n * k];
+    if k == 0 || n == 0 {
+        return out;
+    }
+    let v = MatRef::from_row_major_slice(vt, k, d);
+    out.par_chunks_mut(BLOCK_ROWS * k)
+        .enumerate()
+        .for_each(|(block, chunk)| {
+            let start = block * BLOCK_ROWS;
+            let rows = chunk.len() / k;
+            let xb = centred(x.slice(ndarray::s![start..start + rows, ..]), mean);
+            let xm = MatRef::from_row_major_slice(&xb, rows, d);
+            let dst = MatMut::from_row_major_slice_mut(chunk, rows, k);
+            matmul(dst, Accum::Replace, xm, v.transpose(), 1.0, Par::Seq);
+        });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array2;
+
+    fn sample(n: usize, d: usize) -> Array2<f64> {
+        Array2::from_shape_fn((n, d), |(i, j)| {
+            (((i * 7 + j * 13) % 17) as f64 - 8.0) * (j as f64 + 1.0) + (i as f64 * 0.01).sin()
+        })
+    }
+
+    #[test]
+    fn permuted_l_times_u_is_the_input() {
+        let y = Mat::from_fn(9, 4, |i, j| ((i * 5 + j * 3) % 7) as f64 - 2.5 + j as f64);
+        let lu = y.partial_piv_lu();
+        let pl = permuted_l(y.clone());
+        let mut prod = Mat::<f64>::zeros(9, 4);
+        matmul(
+            prod.as_mut(),
+            Accum::Replace,
+            pl.as_ref(),
+            lu.U(),
+            1.0,
+            Par::Seq,
+        );
+        for i in 0..9 {
+            for j in 0..4 {
+                assert!((prod[(i, j)] - y[(i, j)]).abs() < 1e-12, "{i} {j}");
+            }
+        }
+    }
+
+    #[test]
+    fn products_and_gram_match_naive() {
+        let x = sample(5000, 6);
+        let a = Centred {
+            x: x.view(),
+            mean: None,
+        };
+        let q = Mat::from_fn(6, 3, |i, j| (i + 2 * j) as f64);
+        let y = a.times(q.as_ref());
+        let z = a.t_times(y.as_ref());
+        let g = centred_gram(x.view(), &[0.0; 6]);
+        for i in 0..6 {
+            for j in 0..3 {
+                let expected: f64 = (0..6).map(|t| g[(i, t)] * q[(t, j)]).sum();
+                assert!((z[(i, j)] - expected).abs() < 1e-8 * expected.abs().max(1.0));
+            }
+        }
+        assert!(
+            (y[(4999, 2)] - (0..6).map(|t| x[[4999, t]] * q[(t, 2)]).sum::<f64>()).abs() < 1e-9
+        );
+    }
+
+    #[test]
+    fn randomized_matches_exact_on_both_orientations() {
+        for (n, d) in [(300, 12), (12, 300)] {
+            let x = sample(n, d);
+            let a = centred(x.view(), None);
+            let (s, mut vt) = exact_svd(&a, n, d).unwrap();
+            let a = Centred {
+                x: x.view(),
+                mean: None,
+            };
+            let p = Randomized {
+                n_components: 3,
+                n_oversamples: 10,
+                n_iter: 7,
+                normalizer: PowerIterationNormalizer::Auto,
+                seed: 0,
+            };
+            let (sr, mut vr) = randomized_svd(a, p).unwrap();
+            flip_rows(&mut vt);
+            flip_rows(&mut vr);
+            for i in 0..3 {
+                assert!((s[i] - sr[i]).abs() < 1e-8 * s[0], "{n}x{d} {i}");
+                for j in 0..d {
+                    assert!((vt[(i, j)] - vr[(i, j)]).abs() < 1e-6, "{n}x{d} {i} {j}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn tall_skinny_q_is_orthonormal_and_spans_the_columns() {
+        let y = Mat::from_fn(3 * TSQR_ROWS + 77, 5, |i, j| {
+            ((i * 7 + j * 3) % 11) as f64 + (i as f64 * 1e-3).cos() * j as f64
+        });
+        let q = thin_q(y.clone());
+        assert_eq!(q.shape(), (y.nrows(), 5));
+        let mut qtq = Mat::<f64>::zeros(5, 5);
+        matmul(
+            qtq.as_mut(),
+            Accum::Replace,
+            q.transpose(),
+            q.as_ref(),
+            1.0,
+            Par::Seq,
+        );
+        let mut qty = Mat::<f64>::zeros(5, 5);
+        matmul(
+            qty.as_mut(),
+            Accum::Replace,
+            q.transpose(),
+            y.as_ref(),
+            1.0,
+            Par::Seq,
+        );
+        let mut back = Mat::<f64>::zeros(y.nrows(), 5);
+        matmul(
+            back.as_mut(),
+            Accum::Replace,
+            q.as_ref(),
+            qty.as_ref(),
+            1.0,
+            Par::Seq,
+        );
+        for i in 0..5 {
+            for j in 0..5 {
+                let e = if i == j { 1.0 } else { 0.0 };
+                assert!((qtq[(i, j)] - e).abs() < 1e-12);
+            }
+        }
+        for i in 0..y.nrows() {
+            for j in 0..5 {
+                assert!((back[(i, j)] - y[(i, j)]).abs() < 1e-9);
+            }
+        }
+    }
+
+    #[test]
+    fn flip_makes_largest_entry_positive() {
+        let mut v = Mat::from_fn(2, 3, |i, j| [[0.1, -0.9, 0.2], [0.5, 0.5, -0.1]][i][j]);
+        flip_rows(&mut v);
+        assert_eq!(v[(0, 1)], 0.9);
+        assert_eq!(v[(1, 0)], 0.5);
+    }
+}
