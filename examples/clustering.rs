@@ -91,11 +91,72 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         adjusted_rand_score(kmeans.labels(), moons.targets())?
     );
 
+    gaussian_mixture_by_bic()?;
+
     heading("The KD-tree neighbours index");
     let tree = KdTree::new(moons.records(), 30, Metric::Euclidean)?;
     let nearest = tree.query(moons.records().row(0), 4)?;
     println!("4 nearest neighbours of point 0 (index, distance): {nearest:.3?}");
     let within = tree.query_radius(moons.records().row(0), 0.2)?;
     println!("{} points within 0.2 of point 0", within.len());
+    Ok(())
+}
+
+/// Chooses the number of components (and the covariance type) of a
+/// Gaussian mixture by the Bayesian information criterion on blobs of
+/// different spreads.
+fn gaussian_mixture_by_bic() -> Result<(), Box<dyn std::error::Error>> {
+    use oxlearn::PredictProba;
+    use oxlearn_cluster::{CovarianceType, GaussianMixture};
+    use oxlearn_datasets::generators::{MakeBlobs, make_blobs};
+
+    heading("Gaussian mixtures: the number of components by BIC (make_blobs, 4 centres)");
+    let (blobs, _) = make_blobs(
+        &MakeBlobs::default()
+            .n_samples(600)
+            .n_features(2)
+            .n_centers(4)
+            .cluster_std(1.0)
+            .seed(3),
+    )?;
+    let x = blobs.records();
+    let mut best: Option<(f64, usize, CovarianceType)> = None;
+    for kind in [
+        CovarianceType::Full,
+        CovarianceType::Diag,
+        CovarianceType::Spherical,
+    ] {
+        let mut line = format!("{:<10}", kind.name());
+        for k in 1..=7 {
+            let model = GaussianMixture::new(k)
+                .covariance_type(kind)
+                .n_init(2)
+                .fit(blobs.view())?;
+            let bic = model.bic(x)?;
+            line.push_str(&format!(" k={k}: {bic:>7.1}"));
+            if best.is_none_or(|(b, _, _)| bic < b) {
+                best = Some((bic, k, kind));
+            }
+        }
+        println!("BIC {line}");
+    }
+    if let Some((bic, k, kind)) = best {
+        let model = GaussianMixture::new(k)
+            .covariance_type(kind)
+            .n_init(2)
+            .fit(blobs.view())?;
+        let proba = model.predict_proba(x)?;
+        let uncertain = proba
+            .rows()
+            .into_iter()
+            .filter(|r| r.iter().copied().fold(0.0, f64::max) < 0.9)
+            .count();
+        println!(
+            "lowest BIC {bic:.1}: {k} components, {} covariances; ARI vs the blobs {:.3}, \
+             {uncertain} points with no component above 0.9",
+            kind.name(),
+            adjusted_rand_score(&model.predict(x)?, blobs.targets())?
+        );
+    }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! # oxlearn-cluster
 //!
-//! Clustering for oxlearn, following scikit-learn's `sklearn.cluster`:
+//! Clustering for oxlearn, following scikit-learn's `sklearn.cluster` and
+//! `sklearn.mixture`:
 //!
 //! - [`KMeans`]: Lloyd's or Elkan's k-means with k-means++ initialisation, restarts,
 //!   sample weights; `predict`, `transform` (distances to the centres);
@@ -12,6 +13,9 @@
 //!   with the full merge tree ([`MergeTree`]) for dendrograms;
 //! - [`Hdbscan`]: hierarchical density-based clustering with noise and
 //!   membership probabilities;
+//! - [`GaussianMixture`]: Gaussian mixtures fitted by EM (scikit-learn's
+//!   `sklearn.mixture.GaussianMixture`) with full, tied, diagonal or spherical
+//!   covariances; labels, probabilities, log-likelihoods, BIC and AIC;
 //! - [`neighbors`]: a public KD-tree index with k-nearest and radius queries,
 //!   reused by neighbour-based estimators and imputers.
 //!

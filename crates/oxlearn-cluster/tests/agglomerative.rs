@@ -280,3 +280,62 @@ fn serde_round_trip() {
         serde_json::from_str::<oxlearn_cluster::AgglomerativeModel<f64>>(&corrupt).unwrap_err();
     assert!(err.to_string().contains("merge tree"), "{err}");
 }
+
+/// Small random point sets on a coarse grid (so that ties and duplicates occur).
+fn grid_points() -> impl proptest::strategy::Strategy<Value = Array2<f64>> {
+    use proptest::prelude::*;
+    (2usize..40, 1usize..4).prop_flat_map(|(n, d)| {
+        proptest::collection::vec(-4i8..4, n * d).prop_map(move |v| {
+            Array2::from_shape_vec((n, d), v.into_iter().map(|t| f64::from(t) * 0.5).collect())
+                .unwrap()
+        })
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Any data, linkage and number of clusters: a valid tree and exactly
+    /// `n_clusters` non-empty clusters, or an error, never a panic.
+    #[test]
+    fn trees_and_labels_are_valid(
+        x in grid_points(),
+        link in 0usize..4,
+        k in 1usize..40,
+        cosine in proptest::bool::ANY,
+    ) {
+        let n = x.nrows();
+        let linkage = [Linkage::Ward, Linkage::Complete, Linkage::Average, Linkage::Single][link];
+        let metric = if cosine && linkage != Linkage::Ward {
+            LinkageMetric::Cosine
+        } else {
+            LinkageMetric::Euclidean
+        };
+        let params = AgglomerativeClustering::new(k)
+            .linkage(linkage)
+            .metric(metric)
+            .compute_distances(true);
+        match params.fit(Dataset::from_records(x).view()) {
+            Err(_) => proptest::prop_assert!(k > n || metric == LinkageMetric::Cosine),
+            Ok(m) => {
+                proptest::prop_assert!(k <= n);
+                let mut seen = vec![false; 2 * n - 1];
+                for (i, row) in m.children().rows().into_iter().enumerate() {
+                    for &c in row {
+                        proptest::prop_assert!(c < n + i && !seen[c]);
+                        seen[c] = true;
+                    }
+                }
+                let d = m.distances().unwrap();
+                proptest::prop_assert!(d.windows(2).into_iter().all(|w| w[0] <= w[1]));
+                proptest::prop_assert_eq!(m.counts()[n - 2], n);
+                let mut sizes = vec![0usize; k];
+                for &l in m.labels() {
+                    proptest::prop_assert!(l < k);
+                    sizes[l] += 1;
+                }
+                proptest::prop_assert!(sizes.iter().all(|&s| s > 0));
+            }
+        }
+    }
+}

@@ -6,7 +6,8 @@
 //! without `cluster_selection_epsilon`, several `min_samples`,
 //! `allow_single_cluster`, `max_cluster_size`, manhattan with `alpha` and
 //! chebyshev: the same partitions (adjusted Rand index 1.0, noise
-//! included) and membership probabilities within 1e-10.
+//! included) and membership probabilities within 1e-10; `dbscan_clustering`
+//! at two cuts: the same partitions and noise.
 //!
 //! scikit-learn sorts the spanning-tree edges with numpy's unstable (and
 //! CPU-dependent) argsort, and tied mutual reachability distances are
@@ -72,6 +73,7 @@ fn matches_scikit_learn() {
     let fixture = load("hdbscan");
     let mut failures = Vec::new();
     let mut public = 0;
+    let mut cuts = 0;
     for case in fixture["cases"].as_array().unwrap() {
         let name = format!("{} {}", case["data"].as_str().unwrap(), case["params"]);
         let x = matrix(&data["data"][case["data"].as_str().unwrap()]);
@@ -90,6 +92,28 @@ fn matches_scikit_learn() {
             .iter()
             .map(|v| v.as_i64().unwrap())
             .collect();
+        for cut in case["dbscan_cuts"].as_array().into_iter().flatten() {
+            let ours = model
+                .dbscan_clustering(
+                    cut["cut"].as_f64().unwrap(),
+                    cut["min_cluster_size"].as_u64().unwrap() as usize,
+                )
+                .unwrap();
+            let theirs: Array1<i64> = cut["labels"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_i64().unwrap())
+                .collect();
+            let same_noise = ours
+                .iter()
+                .zip(&theirs)
+                .all(|(a, b)| (*a == -1) == (*b == -1));
+            if adjusted_rand_score(&ours, &theirs).unwrap() != 1.0 || !same_noise {
+                failures.push(format!("{name}: dbscan_clustering at {}", cut["cut"]));
+            }
+            cuts += 1;
+        }
         let ari = adjusted_rand_score(model.labels(), &expected).unwrap();
         if ari != 1.0 {
             failures.push(format!("{name}: ARI {ari}"));
@@ -117,6 +141,7 @@ fn matches_scikit_learn() {
         public >= 30,
         "only {public} cases compared with HDBSCAN.fit"
     );
+    assert_eq!(cuts, 10);
 }
 
 #[test]
@@ -158,6 +183,15 @@ fn bad_data_is_an_error() {
     );
     let inf = Dataset::from_records(array![[0.0, f64::INFINITY], [1.0, 1.0]]);
     assert!(params.fit(inf.view()).is_err());
+    let fitted = params
+        .fit(Dataset::from_records(array![[0.0], [1.0], [3.0]]).view())
+        .unwrap();
+    assert!(fitted.dbscan_clustering(-1.0, 2).is_err());
+    assert!(fitted.dbscan_clustering(f64::NAN, 2).is_err());
+    assert_eq!(
+        fitted.dbscan_clustering(0.0, 1).unwrap().to_vec(),
+        vec![0, 1, 2]
+    );
     let weighted = Dataset::from_records(array![[0.0], [1.0], [3.0]])
         .with_weights(array![1.0, 2.0, 1.0])
         .unwrap();
@@ -237,4 +271,58 @@ fn serde_round_trip() {
     let json = serde_json::to_string(&m).unwrap();
     let back: oxlearn_cluster::HdbscanModel<f64> = serde_json::from_str(&json).unwrap();
     assert_eq!(back, m);
+}
+
+/// Small random point sets on a coarse grid (so that ties and duplicates occur).
+fn grid_points() -> impl proptest::strategy::Strategy<Value = Array2<f64>> {
+    use proptest::prelude::*;
+    (2usize..40, 1usize..4).prop_flat_map(|(n, d)| {
+        proptest::collection::vec(-4i8..4, n * d).prop_map(move |v| {
+            Array2::from_shape_vec((n, d), v.into_iter().map(|t| f64::from(t) * 0.5).collect())
+                .unwrap()
+        })
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Any data and settings: labels `-1..k` with every cluster non-empty,
+    /// probabilities in [0, 1] and 0 for noise, or an error, never a panic.
+    #[test]
+    fn labels_and_probabilities_are_valid(
+        x in grid_points(),
+        mcs in 2usize..12,
+        ms in proptest::option::of(1usize..12),
+        leaf in proptest::bool::ANY,
+        single in proptest::bool::ANY,
+        eps in proptest::prop_oneof![proptest::strategy::Just(0.0), 0.0f64..2.0],
+        max_size in proptest::option::of(1usize..20),
+    ) {
+        let n = x.nrows();
+        let method = if leaf { ClusterSelection::Leaf } else { ClusterSelection::Eom };
+        let params = Hdbscan::new(mcs)
+            .min_samples(ms)
+            .cluster_selection_method(method)
+            .allow_single_cluster(single)
+            .cluster_selection_epsilon(eps)
+            .max_cluster_size(max_size);
+        match params.fit(Dataset::from_records(x).view()) {
+            Err(_) => proptest::prop_assert!(ms.unwrap_or(mcs) > n),
+            Ok(m) => {
+                let k = m.n_clusters();
+                let mut sizes = vec![0usize; k];
+                for (&l, &p) in m.labels().iter().zip(m.probabilities()) {
+                    proptest::prop_assert!((-1..k as i64).contains(&l));
+                    proptest::prop_assert!((0.0..=1.0).contains(&p));
+                    if l == -1 {
+                        proptest::prop_assert_eq!(p, 0.0);
+                    } else {
+                        sizes[l as usize] += 1;
+                    }
+                }
+                proptest::prop_assert!(sizes.iter().all(|&s| s > 0));
+            }
+        }
+    }
 }

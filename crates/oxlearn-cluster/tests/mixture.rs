@@ -118,14 +118,14 @@ fn matches_sklearn_from_given_parameters() {
             case["converged"].as_bool().unwrap(),
             "{name}"
         );
-        assert_all_close(&model.weights(), &vector(&case["weights"]), 1e-8, name);
-        assert_all_close(&model.means(), &matrix(&case["means"]), 1e-8, name);
+        assert_all_close(model.weights(), &vector(&case["weights"]), 1e-8, name);
+        assert_all_close(model.means(), &matrix(&case["means"]), 1e-8, name);
         let cov = tensor(&case["covariances"]);
         assert_eq!(model.covariances().shape(), cov.shape(), "{name}");
-        assert_all_close(&model.covariances(), &cov, 1e-8, name);
+        assert_all_close(model.covariances(), &cov, 1e-8, name);
         if !case["precisions_cholesky"].is_null() {
             let pc = tensor(&case["precisions_cholesky"]);
-            assert_all_close(&model.precisions_cholesky(), &pc, 1e-8, name);
+            assert_all_close(model.precisions_cholesky(), &pc, 1e-8, name);
         }
         let lb = case["lower_bound"].as_f64().unwrap();
         assert!(

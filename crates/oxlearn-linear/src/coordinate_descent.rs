@@ -54,17 +54,7 @@ pub(crate) trait CdData {
     /// `Xᵀr` into `out` (entries with `skip[j]` may be left at anything),
     /// `‖r‖²` and `rᵀy`, given the coefficients.
     fn gap_terms(&self, beta: &[f64], out: &mut [f64], skip: &[bool]) -> (f64, f64);
-    /// `Xᵀr` for every feature when it is maintained for free (covariance
-    /// updates): then epochs run on a growing working set.
-    fn gradient(&self) -> Option<&[f64]> {
-        None
-    }
-    /// Prepares the features `js` for updates (lazy Gram columns).
-    fn ensure(&mut self, _js: &[usize]) {}
 }
-
-/// Smallest working set of the covariance updates (it doubles as it grows).
-const MIN_WORKING_SET: usize = 10;
 
 fn soft_threshold(tmp: f64, l1: f64, denom: f64, positive: bool) -> f64 {
     if positive && tmp < 0.0 {
@@ -144,58 +134,18 @@ fn screen<D: CdData>(
     removed
 }
 
-/// Adds to the working set up to `limit` features that would move from 0
-/// (`|x_jᵀr| > l1`), the largest violations first, and prepares them.
-/// Returns whether the set grew.
-fn grow_working_set<D: CdData>(
-    data: &mut D,
-    s: &CdSettings,
-    screened: &[bool],
-    in_ws: &mut [bool],
-    limit: usize,
-) -> bool {
-    let Some(grad) = data.gradient() else {
-        return false;
-    };
-    let mut violations: Vec<(f64, usize)> = grad
-        .iter()
-        .enumerate()
-        .filter(|&(j, _)| !in_ws[j] && !screened[j])
-        .filter_map(|(j, &g)| {
-            let v = if s.positive { g } else { g.abs() } - s.l1;
-            (v > 0.0 && data.norm2(j) > 0.0).then_some((v, j))
-        })
-        .collect();
-    if violations.is_empty() {
-        return false;
-    }
-    violations.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    violations.truncate(limit.max(1));
-    let mut added: Vec<usize> = violations.into_iter().map(|(_, j)| j).collect();
-    added.sort_unstable();
-    for &j in &added {
-        in_ws[j] = true;
-    }
-    data.ensure(&added);
-    true
-}
-
-/// The features visited in an epoch, in order.
-fn epoch_order(in_ws: &[bool], screened: &[bool]) -> Vec<usize> {
-    (0..in_ws.len())
-        .filter(|&j| in_ws[j] && !screened[j])
-        .collect()
+/// The features visited in an epoch, in order: those not screened out.
+fn epoch_order(screened: &[bool]) -> Vec<usize> {
+    (0..screened.len()).filter(|&j| !screened[j]).collect()
 }
 
 /// Runs coordinate descent from `beta` (updated in place). `yty` is `‖y‖²`.
 ///
-/// Each epoch visits the features of the working set that are not screened
-/// out (all features with residual updates; with covariance updates, the
-/// non-zero coefficients and the largest violators of the optimality
-/// conditions, doubled whenever the epochs on it have settled while the
-/// duality gap is still too large). Whenever scikit-learn would check the
-/// duality gap, the gap is computed, features are screened, and the working
-/// set grows; the solution satisfies the same duality-gap criterion.
+/// Each epoch visits the features that are not screened out, in order (or
+/// drawn at random among them). Whenever scikit-learn would check the
+/// duality gap, the gap is computed and, if it is still too large, gap safe
+/// screening removes the features proven to be 0; the solution satisfies the
+/// same duality-gap criterion as without screening.
 pub(crate) fn run<D: CdData>(data: &mut D, beta: &mut [f64], yty: f64, s: &CdSettings) -> CdResult {
     let p = data.len();
     let gap_tol = s.tol * yty;
@@ -210,15 +160,7 @@ pub(crate) fn run<D: CdData>(data: &mut D, beta: &mut [f64], yty: f64, s: &CdSet
         };
     }
     let mut screened = vec![false; p];
-    let mut in_ws = vec![true; p];
-    if data.gradient().is_some() {
-        in_ws = beta.iter().map(|b| *b != 0.0).collect();
-        let support: Vec<usize> = (0..p).filter(|&j| in_ws[j]).collect();
-        data.ensure(&support);
-        let limit = MIN_WORKING_SET.max(support.len());
-        grow_working_set(data, s, &screened, &mut in_ws, limit);
-    }
-    let mut order = epoch_order(&in_ws, &screened);
+    let mut order = epoch_order(&screened);
     for n_iter in 0..s.max_iter {
         let mut w_max = 0.0f64;
         let mut d_w_max = 0.0f64;
@@ -252,11 +194,8 @@ pub(crate) fn run<D: CdData>(data: &mut D, beta: &mut [f64], yty: f64, s: &CdSet
                     converged: true,
                 };
             }
-            let mut changed = screen(data, beta, s, &xta, dual_norm, gap, &mut screened);
-            let limit = MIN_WORKING_SET.max(order.len());
-            changed |= grow_working_set(data, s, &screened, &mut in_ws, limit);
-            if changed {
-                order = epoch_order(&in_ws, &screened);
+            if screen(data, beta, s, &xta, dual_norm, gap, &mut screened) {
+                order = epoch_order(&screened);
             }
         }
     }
@@ -264,6 +203,50 @@ pub(crate) fn run<D: CdData>(data: &mut D, beta: &mut [f64], yty: f64, s: &CdSet
         n_iter: s.max_iter,
         gap,
         converged: false,
+    }
+}
+
+/// Covariance updates: the Gram matrix `G = XᵀX`, `q = Xᵀy` and the
+/// gradient `g = Xᵀr = q - Gβ` (O(p) per coordinate, no pass over samples).
+pub(crate) struct GramData {
+    pub g: Mat<f64>,
+    pub q: Vec<f64>,
+    pub grad: Vec<f64>,
+    pub yty: f64,
+}
+
+impl GramData {
+    pub(crate) fn new(g: Mat<f64>, q: Vec<f64>, yty: f64, beta: &[f64]) -> Self {
+        let p = q.len();
+        let grad = (0..p)
+            .map(|i| q[i] - (0..p).map(|j| g[(i, j)] * beta[j]).sum::<f64>())
+            .collect();
+        GramData { g, q, grad, yty }
+    }
+}
+
+impl CdData for GramData {
+    fn len(&self) -> usize {
+        self.q.len()
+    }
+    fn norm2(&self, j: usize) -> f64 {
+        self.g[(j, j)]
+    }
+    fn dot_residual(&self, j: usize) -> f64 {
+        self.grad[j]
+    }
+    fn update(&mut self, j: usize, delta: f64) {
+        let col = self.g.col(j);
+        for (i, gr) in self.grad.iter_mut().enumerate() {
+            *gr -= delta * col[i];
+        }
+    }
+    fn gap_terms(&self, beta: &[f64], out: &mut [f64], _skip: &[bool]) -> (f64, f64) {
+        out.copy_from_slice(&self.grad);
+        let bq: f64 = beta.iter().zip(&self.q).map(|(b, q)| b * q).sum();
+        let bg: f64 = beta.iter().zip(&self.grad).map(|(b, g)| b * g).sum();
+        // ‖r‖² = yᵀy - 2βᵀq + βᵀGβ, with Gβ = q - g.
+        ((self.yty - bq - bg).max(0.0), self.yty - bq)
     }
 }
 
@@ -317,7 +300,6 @@ impl CdData for RecordsData {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cd_gram::GramData;
 
     /// A small centred design and targets.
     fn problem() -> (Mat<f64>, Vec<f64>) {
@@ -370,7 +352,7 @@ mod tests {
             for positive in [false, true] {
                 let s = settings(selection, positive);
                 let mut b1 = vec![0.0; p];
-                let mut gram = GramData::full(g.clone(), q.clone(), yty, &b1);
+                let mut gram = GramData::new(g.clone(), q.clone(), yty, &b1);
                 let r1 = run(&mut gram, &mut b1, yty, &s);
                 let mut b2 = vec![0.0; p];
                 let mut records = RecordsData::new(x.clone(), y.clone(), &b2);
@@ -383,6 +365,56 @@ mod tests {
                     assert!(b1.iter().all(|b| *b >= 0.0));
                 }
                 assert!(r1.gap >= -1e-9 && r1.gap < 1e-12 * yty);
+            }
+        }
+    }
+
+    /// At the optimum (duality gap ~ 0) the rule removes exactly the zero
+    /// coefficients with slack in the optimality conditions, and keeps the
+    /// solution; far from it (beta = 0, large gap) it removes nothing.
+    #[test]
+    fn gap_safe_screening_removes_only_zero_coefficients() {
+        let (x, y) = problem();
+        let p = x.ncols();
+        let yty: f64 = y.iter().map(|v| v * v).sum();
+        let mut s = settings(Selection::Cyclic, false);
+        s.l1 = 40.0;
+        let mut beta = vec![0.0; p];
+        let mut data = RecordsData::new(x.clone(), y.clone(), &beta);
+        let mut xta = vec![0.0; p];
+        let mut screened = vec![false; p];
+        let (gap, dual_norm) = duality_gap(&data, &beta, &s, &mut xta, &screened);
+        assert!(!screen(
+            &mut data,
+            &mut beta,
+            &s,
+            &xta,
+            dual_norm,
+            gap,
+            &mut screened
+        ));
+        let r = run(&mut data, &mut beta, yty, &s);
+        assert!(r.converged);
+        let zeros = beta.iter().filter(|b| **b == 0.0).count();
+        assert!(zeros > 0 && zeros < p, "{beta:?}");
+        let (gap, dual_norm) = duality_gap(&data, &beta, &s, &mut xta, &screened);
+        let before = beta.clone();
+        screen(
+            &mut data,
+            &mut beta,
+            &s,
+            &xta,
+            dual_norm,
+            gap,
+            &mut screened,
+        );
+        assert_eq!(beta, before);
+        for j in 0..p {
+            if screened[j] {
+                assert_eq!(beta[j], 0.0);
+            }
+            if beta[j] == 0.0 && xta[j].abs() < 0.9 * s.l1 {
+                assert!(screened[j], "feature {j}: {} vs {}", xta[j], s.l1);
             }
         }
     }

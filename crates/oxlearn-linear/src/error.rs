@@ -42,17 +42,6 @@ pub enum LinearError {
         /// Number of estimated parameters (rank, plus the intercept).
         n_parameters: usize,
     },
-    /// Inference statistics need a full-rank design.
-    #[error(
-        "inference statistics need linearly independent features: the design has rank \
-         {rank} for {n_features} features (drop collinear or constant columns first)"
-    )]
-    RankDeficient {
-        /// Numerical rank of the (centred) design.
-        rank: usize,
-        /// Number of features.
-        n_features: usize,
-    },
     /// Stochastic gradient descent overflowed (weights became infinite or NaN).
     #[error(
         "floating-point overflow in SGD at epoch {epoch}: standardise the features \

@@ -1,4 +1,4 @@
-//! Generalised linear models with a log link, by L-BFGS:
+//! Generalised linear models with a log or identity link, by L-BFGS:
 //! [`TweedieRegressor`], [`PoissonRegressor`], [`GammaRegressor`].
 
 use faer::linalg::matmul::matmul;
@@ -16,31 +16,61 @@ use crate::special::fast_exp;
 /// Rows per parallel task (a fixed partition).
 const TASK_ROWS: usize = 4096;
 
-/// A Tweedie regression with a log link, as scikit-learn's
-/// `TweedieRegressor(link="log")`: minimises
+/// The link function of a [`TweedieRegressor`]: how the linear predictor
+/// `η = x·β + β₀` maps to the predicted mean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Link {
+    /// The identity for `power = 0`, the logarithm otherwise (scikit-learn's
+    /// `link="auto"`).
+    #[default]
+    Auto,
+    /// `μ = η`. With `power > 0` the predictions must stay positive.
+    Identity,
+    /// `μ = exp(η)`.
+    Log,
+}
+
+impl Link {
+    /// The link used for `power`: [`Link::Auto`] resolved.
+    pub fn resolve(self, power: f64) -> Link {
+        match self {
+            Link::Auto if power == 0.0 => Link::Identity,
+            Link::Auto => Link::Log,
+            other => other,
+        }
+    }
+}
+
+/// A Tweedie regression, as scikit-learn's `TweedieRegressor`: minimises
 ///
-/// `1 / Σw · Σ wᵢ · half-deviance(yᵢ, exp(xᵢ·β + β₀)) + alpha / 2 · ‖β‖²`.
+/// `1 / Σw · Σ wᵢ · half-deviance(yᵢ, μᵢ) + alpha / 2 · ‖β‖²`, with
+/// `μᵢ = exp(xᵢ·β + β₀)` (log link) or `μᵢ = xᵢ·β + β₀` (identity link).
 ///
 /// | hyperparameter | default | meaning |
 /// |---|---|---|
 /// | `power` | 0.0 | Tweedie power: 0 (normal), or >= 1: 1 Poisson, (1, 2) compound Poisson-gamma, 2 gamma, 3 inverse Gaussian |
+/// | `link` | [`Link::Auto`] | identity for power 0, log otherwise; or [`Link::Identity`] / [`Link::Log`] |
 /// | `alpha` | 1.0 | L2 penalty strength, finite and >= 0 |
 /// | `fit_intercept` | `true` | fit an unpenalised intercept |
 /// | `max_iter` | 100 | maximum L-BFGS iterations, >= 1 |
 /// | `tol` | 1e-4 | stop when the largest gradient component is at most `tol` (>= 0) |
 /// | `n_threads` | `None` (rayon's global pool) | threads; `Some(n)`, n >= 1 |
 ///
-/// The link is always the logarithm (scikit-learn's `link="auto"` picks the
-/// identity for `power = 0`; use [`Ridge`](crate::Ridge) for that model).
-/// Targets must lie in the distribution's domain: any real for power 0,
+/// With the identity link and `power = 0` the model is ridge regression
+/// (penalty `alpha / 2 · ‖β‖²` on the mean squared error); with the identity
+/// link and `power > 0` the mean must stay positive: the fit starts from
+/// the weighted mean target (so it needs an intercept) and never steps to a
+/// non-positive prediction on the training data, as scikit-learn's loss
+/// requires. Targets must lie in the distribution's domain: any real for power 0,
 /// `>= 0` (and not all 0) for powers in [1, 2), `> 0` from 2 on. The fit
-/// starts, as scikit-learn's, from the log of the weighted mean target as
+/// starts, as scikit-learn's, from the link of the weighted mean target as
 /// intercept, and reports the iterations and convergence on the model.
 ///
 /// ```
 /// use ndarray::{Array1, Array2};
 /// use oxlearn::{Dataset, Fit, Predict};
-/// use oxlearn_linear::TweedieRegressor;
+/// use oxlearn_linear::{Link, TweedieRegressor};
 ///
 /// let x = Array2::from_shape_fn((40, 2), |(i, j)| ((i * (j + 2)) % 7) as f64 / 7.0);
 /// let y: Array1<f64> = x.rows().into_iter().map(|r| (0.5 + r[0] - r[1]).exp()).collect();
@@ -51,6 +81,10 @@ const TASK_ROWS: usize = 4096;
 ///
 /// let negative = Dataset::new(Array2::<f64>::zeros((2, 1)), ndarray::array![1.0, -1.0])?;
 /// assert!(TweedieRegressor::default().power(1.0).fit(negative.view()).is_err());
+///
+/// // power 0 picks the identity link: ridge regression.
+/// let normal = TweedieRegressor::default().alpha(0.0).tol(1e-10).fit(data.view())?;
+/// assert_eq!(normal.link(), Link::Identity);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -58,6 +92,8 @@ const TASK_ROWS: usize = 4096;
 pub struct TweedieRegressor {
     /// Tweedie power (not in (0, 1)).
     pub power: f64,
+    /// Link function.
+    pub link: Link,
     /// L2 penalty strength (>= 0).
     pub alpha: f64,
     /// Whether to fit an intercept.
@@ -74,6 +110,7 @@ impl Default for TweedieRegressor {
     fn default() -> Self {
         TweedieRegressor {
             power: 0.0,
+            link: Link::Auto,
             alpha: 1.0,
             fit_intercept: true,
             max_iter: 100,
@@ -100,6 +137,8 @@ impl TweedieRegressor {
     setters! {
         /// Sets `power`.
         power: f64,
+        /// Sets `link`.
+        link: Link,
         /// Sets `alpha`.
         alpha: f64,
         /// Sets `fit_intercept`.
@@ -130,8 +169,14 @@ impl TweedieRegressor {
         }
         if p > 0.0 && y.iter().all(|v| *v == F::zero()) {
             return Err(Error::InvalidInput(
-                "every target is 0; the log link needs a positive mean".to_string(),
+                "every target is 0; a Tweedie model of power > 0 needs a positive mean".to_string(),
             ));
+        }
+        if p > 0.0 && self.link.resolve(p) == Link::Identity && !self.fit_intercept {
+            return Err(Error::InvalidInput(format!(
+                "the identity link with power {p} needs positive predictions: fit an \
+                 intercept (fit_intercept = true) so the fit starts from the mean target"
+            )));
         }
         Ok(())
     }
@@ -155,7 +200,7 @@ impl Params for TweedieRegressor {
     }
 }
 
-/// The penalised half deviance with a log link.
+/// The penalised half deviance with a log or identity link.
 struct Objective<'a> {
     x: &'a [f64],
     y: &'a [f64],
@@ -163,6 +208,7 @@ struct Objective<'a> {
     n: usize,
     p: usize,
     power: f64,
+    identity: bool,
     alpha: f64,
     fit_intercept: bool,
     scale: f64,
@@ -173,6 +219,22 @@ impl Objective<'_> {
     /// (half deviance up to terms that do not depend on `eta`).
     fn loss(&self, y: f64, eta: f64) -> (f64, f64) {
         let p = self.power;
+        if self.identity {
+            let mu = eta;
+            return if p == 0.0 {
+                (0.5 * (mu - y) * (mu - y), mu - y)
+            } else if mu <= 0.0 {
+                // Outside the loss's domain: the line search steps back.
+                (f64::INFINITY, 0.0)
+            } else if p == 1.0 {
+                (mu - y * mu.ln(), 1.0 - y / mu)
+            } else if p == 2.0 {
+                (mu.ln() + y / mu, (1.0 - y / mu) / mu)
+            } else {
+                let a = mu.powf(1.0 - p);
+                (a * mu / (2.0 - p) - y * a / (1.0 - p), a - y * a / mu)
+            };
+        }
         if p == 0.0 {
             let mu = fast_exp(eta);
             (0.5 * (mu - y) * (mu - y), (mu - y) * mu)
@@ -263,6 +325,7 @@ impl<F: Float> Fit<F, F> for TweedieRegressor {
         if sum_w.is_nan() || sum_w <= 0.0 {
             return Err(LinearError::ZeroWeightSum);
         }
+        let link = self.link.resolve(self.power);
         let x: Vec<f64> = records.iter().map(|v| v.as_f64()).collect();
         let y: Vec<f64> = data.targets().iter().map(|v| v.as_f64()).collect();
         let objective = Objective {
@@ -272,6 +335,7 @@ impl<F: Float> Fit<F, F> for TweedieRegressor {
             n,
             p,
             power: self.power,
+            identity: link == Link::Identity,
             alpha: self.alpha,
             fit_intercept: self.fit_intercept,
             scale: 1.0 / sum_w,
@@ -280,7 +344,11 @@ impl<F: Float> Fit<F, F> for TweedieRegressor {
         let mut theta = vec![0.0; width];
         if self.fit_intercept {
             let mean = y.iter().zip(&w).map(|(y, w)| y * w).sum::<f64>() / sum_w;
-            theta[p] = if mean > 0.0 { mean.ln() } else { 0.0 };
+            theta[p] = match link {
+                Link::Identity => mean,
+                _ if mean > 0.0 => mean.ln(),
+                _ => 0.0,
+            };
         }
         let result = with_threads(self.n_threads, || {
             lbfgs::minimise(
@@ -293,6 +361,7 @@ impl<F: Float> Fit<F, F> for TweedieRegressor {
         Ok(GlmModel {
             coef: theta[..p].iter().map(|v| F::cast(*v)).collect(),
             intercept: F::cast(if self.fit_intercept { theta[p] } else { 0.0 }),
+            link,
             n_iter: result.n_iter,
             converged: result.converged,
         })
@@ -320,7 +389,7 @@ pub struct PoissonRegressor(pub TweedieRegressor);
 
 impl Default for PoissonRegressor {
     fn default() -> Self {
-        PoissonRegressor(TweedieRegressor::default().power(1.0))
+        PoissonRegressor(TweedieRegressor::default().power(1.0).link(Link::Log))
     }
 }
 
@@ -344,7 +413,7 @@ pub struct GammaRegressor(pub TweedieRegressor);
 
 impl Default for GammaRegressor {
     fn default() -> Self {
-        GammaRegressor(TweedieRegressor::default().power(2.0))
+        GammaRegressor(TweedieRegressor::default().power(2.0).link(Link::Log))
     }
 }
 
@@ -398,18 +467,24 @@ macro_rules! fixed_power {
 fixed_power!(PoissonRegressor);
 fixed_power!(GammaRegressor);
 
-/// A fitted generalised linear model with a log link:
-/// `predict(x) = exp(x·coef + intercept)`.
+/// A fitted generalised linear model: `predict(x) = exp(x·coef + intercept)`
+/// with the log link, `x·coef + intercept` with the identity link.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct GlmModel<F> {
     coef: Array1<F>,
     intercept: F,
+    link: Link,
     n_iter: usize,
     converged: bool,
 }
 
 impl<F: Float> GlmModel<F> {
+    /// The link used ([`Link::Identity`] or [`Link::Log`]).
+    pub fn link(&self) -> Link {
+        self.link
+    }
+
     /// The coefficients, one per feature.
     pub fn coef(&self) -> &Array1<F> {
         &self.coef
@@ -430,7 +505,8 @@ impl<F: Float> GlmModel<F> {
         self.converged
     }
 
-    /// The linear predictor `x·coef + intercept` (the log of the prediction).
+    /// The linear predictor `x·coef + intercept` (the log of the prediction
+    /// with the log link, the prediction itself with the identity link).
     ///
     /// # Errors
     /// Wrong number of features or non-finite records.
@@ -446,7 +522,11 @@ impl<F: Float> Predict<F> for GlmModel<F> {
     type Error = LinearError;
 
     fn predict(&self, x: ArrayView2<'_, F>) -> Result<Array1<F>, LinearError> {
-        Ok(self.linear_predictor(x)?.mapv(F::exp))
+        let eta = self.linear_predictor(x)?;
+        Ok(match self.link {
+            Link::Log => eta.mapv(F::exp),
+            _ => eta,
+        })
     }
 
     fn n_features_in(&self) -> usize {

@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use faer::Mat;
 use ndarray::Axis;
 use oxlearn::params::check_open_range;
 use oxlearn::{DatasetView, Float};
@@ -82,14 +83,21 @@ impl LinearRegression {
     /// confidence intervals at `level`, R², adjusted R², F), as statsmodels'
     /// OLS summary (WLS with sample weights), together with the model.
     ///
-    /// The statistics assume linearly independent features: a rank-deficient
-    /// design (collinear or constant columns) is an error, as is a design with
-    /// no residual degrees of freedom.
+    /// A rank-deficient design (collinear or constant columns) is handled as
+    /// statsmodels does by default (`method="pinv"`): the parameters are the
+    /// minimum-norm solution on the design with its constant column, by the
+    /// pseudo-inverse; their covariance is `scale · pinv(XᵀWX)`; `df_model =
+    /// rank - 1` (rank without the constant when there is no intercept) and
+    /// `df_resid = n - rank`, where the rank counts the singular values of
+    /// the (weighted) design above `max(n, k) · ε · s_max` (numpy's
+    /// `matrix_rank`). The parameters of a rank-deficient summary are then
+    /// statsmodels', which can differ from the fitted model's (scikit-learn
+    /// centres the records first) when a column is constant.
     ///
     /// # Errors
-    /// As [`Fit::fit`](oxlearn::Fit::fit); [`LinearError::RankDeficient`],
-    /// [`LinearError::NoResidualDegreesOfFreedom`]; an invalid `level`
-    /// (outside (0, 1)).
+    /// As [`Fit::fit`](oxlearn::Fit::fit);
+    /// [`LinearError::NoResidualDegreesOfFreedom`] when the rank leaves no
+    /// residual degrees of freedom; an invalid `level` (outside (0, 1)).
     pub fn summary<F: Float>(
         &self,
         data: DatasetView<'_, F, F>,
@@ -133,16 +141,10 @@ fn summarise<F: Float>(
     let p = data.n_features();
     let k_const = usize::from(fit_intercept);
     let (Some(gram), Some(inv), Solver::Cholesky) = (&s.gram, &s.inverse, s.solver) else {
-        return Err(LinearError::RankDeficient {
-            rank: s.rank,
-            n_features: p,
-        });
+        return summarise_pinv(data, fit_intercept, level);
     };
     if s.moments.active.len() != p {
-        return Err(LinearError::RankDeficient {
-            rank: s.moments.active.len(),
-            n_features: p,
-        });
+        return summarise_pinv(data, fit_intercept, level);
     }
     let n_params = p + k_const;
     if n <= n_params {
@@ -196,6 +198,42 @@ fn summarise<F: Float>(
         params.push(coef[j]);
         variances.push(scale * inv[(j, j)]);
     }
+    let fit = GoodnessOfFit {
+        r_squared,
+        adj_r_squared,
+        f_statistic,
+        f_p_value,
+        df_model,
+        df_resid,
+        n_samples: n,
+        ssr,
+        scale,
+    };
+    Ok(table(names, params, &variances, level, fit))
+}
+
+/// The goodness-of-fit part of a summary.
+struct GoodnessOfFit {
+    r_squared: f64,
+    adj_r_squared: f64,
+    f_statistic: f64,
+    f_p_value: f64,
+    df_model: f64,
+    df_resid: f64,
+    n_samples: usize,
+    ssr: f64,
+    scale: f64,
+}
+
+/// Standard errors, t, p-values and intervals from the parameter variances.
+fn table(
+    names: Vec<String>,
+    params: Vec<f64>,
+    variances: &[f64],
+    level: f64,
+    fit: GoodnessOfFit,
+) -> OlsSummary {
+    let df_resid = fit.df_resid;
     let std_errors: Vec<f64> = variances.iter().map(|v| v.max(0.0).sqrt()).collect();
     let t_values: Vec<f64> = params
         .iter()
@@ -217,7 +255,7 @@ fn summarise<F: Float>(
         .zip(&std_errors)
         .map(|(b, se)| b + q * se)
         .collect();
-    Ok(OlsSummary {
+    OlsSummary {
         names,
         params,
         std_errors,
@@ -226,6 +264,103 @@ fn summarise<F: Float>(
         conf_low,
         conf_high,
         level,
+        r_squared: fit.r_squared,
+        adj_r_squared: fit.adj_r_squared,
+        f_statistic: fit.f_statistic,
+        f_p_value: fit.f_p_value,
+        df_model: fit.df_model,
+        df_resid: fit.df_resid,
+        n_samples: fit.n_samples,
+        ssr: fit.ssr,
+        scale: fit.scale,
+    }
+}
+
+/// statsmodels' pseudo-inverse statistics, for rank-deficient designs.
+fn summarise_pinv<F: Float>(
+    data: DatasetView<'_, F, F>,
+    fit_intercept: bool,
+    level: f64,
+) -> Result<OlsSummary, LinearError> {
+    let (n, p) = (data.n_samples(), data.n_features());
+    let k_const = usize::from(fit_intercept);
+    let k = p + k_const;
+    let x = data.records();
+    let y = data.targets();
+    let w: Vec<f64> = (0..n)
+        .map(|i| data.weights().map_or(1.0, |w| w[i].as_f64()))
+        .collect();
+    let sw: Vec<f64> = w.iter().map(|v| v.sqrt()).collect();
+    let a = Mat::from_fn(n, k, |i, j| {
+        if j < k_const {
+            sw[i]
+        } else {
+            sw[i] * x[[i, j - k_const]].as_f64()
+        }
+    });
+    let yw: Vec<f64> = (0..n).map(|i| sw[i] * y[i].as_f64()).collect();
+    let svd = a.thin_svd().map_err(|e| LinearError::Factorisation {
+        what: "singular value decomposition",
+        detail: format!("{e:?}"),
+    })?;
+    let sv = svd.S().column_vector();
+    let (u, v) = (svd.U(), svd.V());
+    let s_max = (0..sv.nrows()).fold(0.0f64, |m, i| m.max(sv[i]));
+    let cutoff = s_max * n.max(k) as f64 * f64::EPSILON;
+    let keep: Vec<usize> = (0..sv.nrows()).filter(|&i| sv[i] > cutoff).collect();
+    let rank = keep.len();
+    if n <= rank {
+        return Err(LinearError::NoResidualDegreesOfFreedom {
+            n_samples: n,
+            n_parameters: rank,
+        });
+    }
+    // params = V S⁻¹ Uᵀ y; normalized covariance = V S⁻² Vᵀ.
+    let uty: Vec<f64> = keep
+        .iter()
+        .map(|&c| (0..n).map(|i| u[(i, c)] * yw[i]).sum::<f64>() / sv[c])
+        .collect();
+    let params: Vec<f64> = (0..k)
+        .map(|j| keep.iter().zip(&uty).map(|(&c, t)| v[(j, c)] * t).sum())
+        .collect();
+    let mut ssr = 0.0;
+    for i in 0..n {
+        let fitted: f64 = (0..k).map(|j| a[(i, j)] * params[j]).sum();
+        ssr += (yw[i] - fitted).powi(2);
+    }
+    let sum_w: f64 = w.iter().sum();
+    let tss = if fit_intercept {
+        let mean = (0..n).map(|i| w[i] * y[i].as_f64()).sum::<f64>() / sum_w;
+        (0..n).map(|i| w[i] * (y[i].as_f64() - mean).powi(2)).sum()
+    } else {
+        (0..n).map(|i| w[i] * y[i].as_f64().powi(2)).sum::<f64>()
+    };
+    let df_resid = (n - rank) as f64;
+    let df_model = rank as f64 - k_const as f64;
+    let scale = ssr / df_resid;
+    let r_squared = 1.0 - ssr / tss;
+    let adj_r_squared = 1.0 - (n - k_const) as f64 / df_resid * (1.0 - r_squared);
+    let (f_statistic, f_p_value) = if df_model > 0.0 {
+        let f = ((tss - ssr) / df_model) / scale;
+        (f, f_sf(f, df_model, df_resid))
+    } else {
+        (f64::NAN, f64::NAN)
+    };
+    let variances: Vec<f64> = (0..k)
+        .map(|j| {
+            scale
+                * keep
+                    .iter()
+                    .map(|&c| (v[(j, c)] / sv[c]).powi(2))
+                    .sum::<f64>()
+        })
+        .collect();
+    let mut names = Vec::with_capacity(k);
+    if fit_intercept {
+        names.push("const".to_string());
+    }
+    names.extend(data.feature_names());
+    let fit = GoodnessOfFit {
         r_squared,
         adj_r_squared,
         f_statistic,
@@ -235,7 +370,8 @@ fn summarise<F: Float>(
         n_samples: n,
         ssr,
         scale,
-    })
+    };
+    Ok(table(names, params, &variances, level, fit))
 }
 
 impl fmt::Display for OlsSummary {

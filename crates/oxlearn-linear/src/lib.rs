@@ -8,12 +8,15 @@
 //!   statistics ([`LinearRegression::summary`]);
 //! - [`Ridge`]: L2-penalised least squares (Cholesky, or SVD when there are
 //!   more features than samples), and [`RidgeCV`], which picks the penalty
-//!   by efficient leave-one-out cross-validation;
+//!   by efficient leave-one-out or k-fold cross-validation, for one or
+//!   several targets (optionally one alpha per target);
 //! - [`Lasso`] and [`ElasticNet`]: L1 and L1 + L2 penalties by coordinate
 //!   descent with scikit-learn's objective, duality-gap stopping rule,
-//!   positivity constraint, cyclic or seeded random selection and warm starts;
-//!   regularisation paths ([`ElasticNet::path`], [`alpha_grid`]) and
-//!   [`LassoCV`] / [`ElasticNetCV`] choosing alpha by k-fold cross-validation;
+//!   positivity constraint, cyclic or seeded random selection, warm starts
+//!   and gap safe screening of inactive features; regularisation paths
+//!   ([`ElasticNet::path`], [`alpha_grid`]) and [`LassoCV`] / [`ElasticNetCV`]
+//!   choosing alpha (and `l1_ratio` among candidates) by k-fold
+//!   cross-validation;
 //! - [`LogisticRegression`]: binary and multinomial; L2, L1, elastic-net or
 //!   no penalty (L-BFGS, or OWL-QN with an L1 term); class and sample
 //!   weights; `predict_proba` and `decision_function`;
@@ -22,7 +25,7 @@
 //!   averaging, early stopping), one-vs-rest in parallel, and incremental
 //!   learning from batches with `partial_fit`;
 //! - [`PoissonRegressor`], [`GammaRegressor`], [`TweedieRegressor`]:
-//!   generalised linear models with a log link, by L-BFGS.
+//!   generalised linear models with a log or identity link, by L-BFGS.
 //!
 //! Every estimator works on `f32` and `f64` records (internally in `f64`),
 //! takes sample weights from the dataset, reports convergence on the model
@@ -52,7 +55,6 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-mod cd_gram;
 mod coordinate_descent;
 mod elastic_net;
 mod enet_cv;
@@ -76,14 +78,14 @@ pub use coordinate_descent::Selection;
 pub use elastic_net::{ElasticNet, ElasticNetModel, ElasticNetPath, Lasso};
 pub use enet_cv::{ElasticNetCV, ElasticNetCvModel, LassoCV, alpha_grid};
 pub use error::LinearError;
-pub use glm::{GammaRegressor, GlmModel, PoissonRegressor, TweedieRegressor};
+pub use glm::{GammaRegressor, GlmModel, Link, PoissonRegressor, TweedieRegressor};
 pub use inference::OlsSummary;
 pub use least_squares::Solver;
 pub use logistic::{ClassWeight, LogisticRegression, LogisticRegressionModel, Penalty};
 pub use model::{LinearModel, MultiTargetLinearModel};
 pub use ordinary::LinearRegression;
 pub use ridge::Ridge;
-pub use ridge_cv::{RidgeCV, RidgeCvModel};
+pub use ridge_cv::{RidgeCV, RidgeCvModel, RidgeCvMultiModel};
 pub use sgd::{
     LearningRate, SgdClassifier, SgdClassifierModel, SgdLoss, SgdPenalty, SgdRegressor,
     SgdRegressorModel,

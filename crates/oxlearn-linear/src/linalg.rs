@@ -20,9 +20,9 @@ use rayon::prelude::*;
 use crate::error::LinearError;
 
 /// Rows converted and multiplied at once (fits in L2 for moderate widths).
-pub(crate) const BLOCK_ROWS: usize = 512;
+const BLOCK_ROWS: usize = 512;
 /// Rows per parallel task (a fixed partition: results do not depend on threads).
-pub(crate) const TASK_ROWS: usize = 8192;
+const TASK_ROWS: usize = 8192;
 /// Memory allowed for the per-task Gram accumulators, in bytes.
 const TASK_MEMORY: usize = 64 << 20;
 
@@ -193,7 +193,7 @@ pub(crate) struct Gram {
 
 /// Fills `bx` (rows x a, row-major) and `by` (rows x k) with the centred rows
 /// `start..start + rows`, scaled by the square roots of their weights.
-pub(crate) fn fill_block<F: Float>(
+fn fill_block<F: Float>(
     p: &Problem<'_, F>,
     m: &Moments,
     start: usize,
@@ -248,6 +248,41 @@ pub(crate) fn fill_block<F: Float>(
     }
 }
 
+/// As [`fill_block`], for column-major records, into a column-major block
+/// (`bx` holds `rows x a` with column stride `rows`): contiguous reads and
+/// writes.
+fn fill_block_columns<F: Float>(
+    p: &Problem<'_, F>,
+    m: &Moments,
+    start: usize,
+    rows: usize,
+    bx: &mut [f64],
+    by: &mut [f64],
+) {
+    let k = p.y.ncols();
+    let sw: Vec<f64> = (start..start + rows).map(|i| p.weight(i).sqrt()).collect();
+    let unit = sw.iter().all(|w| *w == 1.0);
+    for (jj, &j) in m.active.iter().enumerate() {
+        let col = p.x.slice(ndarray::s![start..start + rows, j]);
+        let mu = m.x_mean[j];
+        let out = &mut bx[jj * rows..(jj + 1) * rows];
+        if unit {
+            for (o, &v) in out.iter_mut().zip(col.iter()) {
+                *o = v.as_f64() - mu;
+            }
+        } else {
+            for ((o, &v), w) in out.iter_mut().zip(col.iter()).zip(&sw) {
+                *o = w * (v.as_f64() - mu);
+            }
+        }
+    }
+    for (ii, w) in sw.iter().enumerate() {
+        for t in 0..k {
+            by[ii * k + t] = w * (p.y[[start + ii, t]].as_f64() - m.y_mean[t]);
+        }
+    }
+}
+
 /// Accumulates the Gram matrix of the centred, weighted active columns.
 pub(crate) fn gram<F: Float>(p: &Problem<'_, F>, m: &Moments) -> Gram {
     let n = p.x.nrows();
@@ -256,6 +291,8 @@ pub(crate) fn gram<F: Float>(p: &Problem<'_, F>, m: &Moments) -> Gram {
     let per_task = 8 * (a * a + a * k + k).max(1);
     let max_tasks = (TASK_MEMORY / per_task).max(1);
     let task_rows = TASK_ROWS.max(n.div_ceil(max_tasks));
+    let column_major =
+        n > 1 && p.x.strides()[0] == 1 && std::env::var_os("OXL_ROWPATH").is_none();
     let parts: Vec<Gram> = chunk_ranges(n, task_rows)
         .into_par_iter()
         .map(|range| {
@@ -267,8 +304,13 @@ pub(crate) fn gram<F: Float>(p: &Problem<'_, F>, m: &Moments) -> Gram {
             let mut start = range.start;
             while start < range.end {
                 let rows = BLOCK_ROWS.min(range.end - start);
-                fill_block(p, m, start, rows, &mut bx, &mut by);
-                let xb = MatRef::from_row_major_slice(&bx[..rows * a], rows, a);
+                let xb = if column_major {
+                    fill_block_columns(p, m, start, rows, &mut bx, &mut by);
+                    MatRef::from_column_major_slice(&bx[..rows * a], rows, a)
+                } else {
+                    fill_block(p, m, start, rows, &mut bx, &mut by);
+                    MatRef::from_row_major_slice(&bx[..rows * a], rows, a)
+                };
                 let yb = MatRef::from_row_major_slice(&by[..rows * k], rows, k);
                 // Lower triangle only (half the work); mirrored below.
                 triangular::matmul(

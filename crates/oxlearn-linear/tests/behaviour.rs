@@ -178,17 +178,14 @@ fn solver_choice_and_minimum_norm() {
     assert_eq!(model.coef()[2], 0.0);
     assert_eq!(model.rank(), 3);
     assert_eq!(model.solver(), Solver::Cholesky);
-    // ... but inference refuses it.
-    let err = LinearRegression::default()
+    // Inference goes through the pseudo-inverse, as statsmodels: the rank
+    // (4 with the constant) sets the degrees of freedom.
+    let summary = LinearRegression::default()
         .summary(constant.view(), 0.95)
-        .expect_err("rank deficient");
-    assert!(matches!(
-        err,
-        LinearError::RankDeficient {
-            rank: 3,
-            n_features: 4
-        }
-    ));
+        .expect("rank-deficient summary");
+    assert_eq!(summary.df_model, 3.0);
+    assert_eq!(summary.df_resid, (constant.n_samples() - 4) as f64);
+    assert!(summary.std_errors.iter().all(|v| v.is_finite()));
     let err = LinearRegression::default()
         .summary(design(3, 2).view(), 0.95)
         .expect_err("no residual df");

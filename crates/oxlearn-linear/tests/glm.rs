@@ -10,7 +10,7 @@ mod common;
 use common::{assert_close, fixture, floats, weights};
 use ndarray::{Array1, Array2, array, s};
 use oxlearn::{Dataset, Fit, Predict};
-use oxlearn_linear::{GammaRegressor, LinearError, PoissonRegressor, TweedieRegressor};
+use oxlearn_linear::{GammaRegressor, LinearError, Link, PoissonRegressor, TweedieRegressor};
 
 const RTOL: f64 = 1e-4;
 
@@ -42,8 +42,14 @@ fn glms_match_scikit_learn() {
             let n = data.n_samples();
             data = data.with_weights(weights(n)).expect("weights");
         }
+        let link = match case["link"].as_str().expect("link") {
+            "identity" => Link::Identity,
+            "log" => Link::Log,
+            _ => Link::Auto,
+        };
         let model = TweedieRegressor::default()
             .power(case["power"].as_f64().expect("power"))
+            .link(link)
             .alpha(case["alpha"].as_f64().expect("alpha"))
             .fit_intercept(case["fit_intercept"].as_bool().expect("fit_intercept"))
             .tol(1e-10)

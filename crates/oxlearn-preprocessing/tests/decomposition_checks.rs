@@ -77,6 +77,20 @@ fn pca_rejects_bad_input() {
     let mut nan = Array2::zeros((2, 4));
     nan[[0, 0]] = f64::NAN;
     assert!(model.transform(nan.view()).is_err());
+    assert!(model.score_samples(nan.view()).is_err());
+    err_contains(
+        model.score_samples(Array2::zeros((2, 3)).view()),
+        "4 features",
+    );
+    assert!(model.score(x.view()).expect("score").is_finite());
+    // Every component of rank-deficient data: no noise, singular covariance:
+    // an error or a log-likelihood of -inf, never a panic or NaN.
+    let mut flat = x.clone();
+    flat.column_mut(2).fill(1.0);
+    let all = Pca::default().fit(data(flat.clone()).view()).expect("fits");
+    if let Ok(s) = all.score_samples(flat.view()) {
+        assert!(s.iter().all(|v| !v.is_nan()));
+    }
 }
 
 #[test]

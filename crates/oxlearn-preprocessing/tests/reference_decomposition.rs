@@ -17,6 +17,11 @@
 //!   transformed rows within 5e-3 relative to the largest entry, against
 //!   both scikit-learn's randomized and full results (scikit-learn's own
 //!   randomized PCA of digits is 8e-7 and 4e-4 from its full one);
+//! - `score_samples` / `score` (probabilistic PCA log-likelihood): within
+//!   1e-8 relative to the largest |score| for exact solvers (1e-5 when
+//!   whitened: scikit-learn's model covariance then scales the components by
+//!   the square roots of the variances, ill-conditioned on unscaled wine),
+//!   1e-3 for the randomized ones;
 //! - `KnnImputer`: every imputed cell within 1e-10 relative to
 //!   max(1, |expected|), except the cells whose scikit-learn value depends
 //!   on how its rounding breaks exact distance ties (flagged by the
@@ -115,6 +120,27 @@ fn check_pca(model: &PcaModel<f64>, x: &Array2<f64>, e: &Value, exact: bool, key
         arr2(&e["transformed"]).iter(),
         tol_vec,
         &format!("{key} transformed"),
+    );
+    // The probabilistic PCA log-likelihood.
+    let scores = model.score_samples(x.view()).expect("score_samples");
+    // Whitened: scikit-learn scales the components by sqrt(variance) in the
+    // model covariance, which makes it ill-conditioned on unscaled wine.
+    let tol_score = match (exact, key.contains("whiten")) {
+        (true, false) => 1e-8,
+        (true, true) => 1e-5,
+        (false, _) => 1e-3,
+    };
+    assert_within(
+        scores.select(Axis(0), &rows).iter(),
+        &vec1(&e["score_samples"]),
+        tol_score,
+        &format!("{key} score_samples"),
+    );
+    let score = e["score"].as_f64().expect("score");
+    let got = model.score(x.view()).expect("score");
+    assert!(
+        (got - score).abs() <= tol_score * score.abs(),
+        "{key} score: got {got}, expected {score}"
     );
     if let Some(c) = e.get("components") {
         assert_within(

@@ -313,4 +313,110 @@ impl<F: Float> HdbscanModel<F> {
     pub fn n_features_in(&self) -> usize {
         self.n_features_in
     }
+
+    /// DBSCAN's labels at radius `cut_distance` from the same fit
+    /// (scikit-learn's `dbscan_clustering`): the connected components of the
+    /// single-linkage tree below `cut_distance` (in mutual reachability
+    /// distance), with the components of fewer than `min_cluster_size`
+    /// samples as noise (-1). Clusters are numbered as scikit-learn numbers
+    /// them.
+    ///
+    /// # Errors
+    /// A negative or NaN `cut_distance`.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use oxlearn::{Dataset, Fit};
+    /// use oxlearn_cluster::Hdbscan;
+    ///
+    /// let x = array![[0.0], [0.1], [0.2], [5.0], [5.1], [5.2], [9.0]];
+    /// let model = Hdbscan::new(2).fit(Dataset::from_records(x).view())?;
+    /// let labels = model.dbscan_clustering(1.0, 2)?;
+    /// assert_eq!(labels.to_vec(), vec![0, 0, 0, 1, 1, 1, -1]);
+    /// # Ok::<(), oxlearn_cluster::ClusterError>(())
+    /// ```
+    pub fn dbscan_clustering(
+        &self,
+        cut_distance: f64,
+        min_cluster_size: usize,
+    ) -> Result<Array1<i64>> {
+        if cut_distance.is_nan() || cut_distance < 0.0 {
+            return Err(oxlearn::Error::invalid_parameter(
+                "cut_distance",
+                "a value >= 0",
+                cut_distance,
+            )
+            .into());
+        }
+        let tree = &self.single_linkage_tree;
+        let n = tree.n_leaves();
+        let heights = tree.distances().map(|d| d.to_vec()).unwrap_or_default();
+        // scikit-learn's `labelling_at_cut` with its `TreeUnionFind`.
+        let mut uf = TreeUnionFind::new(2 * n - 1);
+        for (i, row) in tree.children().rows().into_iter().enumerate() {
+            if heights
+                .get(i)
+                .and_then(|h| h.to_f64())
+                .is_some_and(|h| h < cut_distance)
+            {
+                uf.union(row[0], n + i);
+                uf.union(row[1], n + i);
+            }
+        }
+        let roots: Vec<usize> = (0..n).map(|p| uf.find(p)).collect();
+        let mut size = vec![0usize; 2 * n - 1];
+        for &r in &roots {
+            size[r] += 1;
+        }
+        let mut label_of = vec![-1i64; 2 * n - 1];
+        let mut next = 0;
+        for r in 0..2 * n - 1 {
+            if size[r] > 0 && size[r] >= min_cluster_size {
+                label_of[r] = next;
+                next += 1;
+            }
+        }
+        Ok(roots.into_iter().map(|r| label_of[r]).collect())
+    }
+}
+
+/// scikit-learn's `TreeUnionFind`: union by rank, path compression.
+struct TreeUnionFind {
+    parent: Vec<usize>,
+    rank: Vec<usize>,
+}
+
+impl TreeUnionFind {
+    fn new(size: usize) -> Self {
+        TreeUnionFind {
+            parent: (0..size).collect(),
+            rank: vec![0; size],
+        }
+    }
+
+    fn find(&mut self, x: usize) -> usize {
+        let mut root = x;
+        while self.parent[root] != root {
+            root = self.parent[root];
+        }
+        let mut p = x;
+        while self.parent[p] != root {
+            let up = self.parent[p];
+            self.parent[p] = root;
+            p = up;
+        }
+        root
+    }
+
+    fn union(&mut self, x: usize, y: usize) {
+        let (xr, yr) = (self.find(x), self.find(y));
+        match self.rank[xr].cmp(&self.rank[yr]) {
+            std::cmp::Ordering::Less => self.parent[xr] = yr,
+            std::cmp::Ordering::Greater => self.parent[yr] = xr,
+            std::cmp::Ordering::Equal => {
+                self.parent[yr] = xr;
+                self.rank[xr] += 1;
+            }
+        }
+    }
 }

@@ -107,10 +107,13 @@ impl<'a> Prepared<'a> {
             CovarianceType::Full | CovarianceType::Tied => {
                 let full = self.g.kind == CovarianceType::Full;
                 let width = if full { k * d } else { d };
-                scratch.clear();
-                scratch.resize(m * width, 0.0);
+                // Overwritten by the product: grown, never cleared.
+                if scratch.len() < m * width {
+                    scratch.resize(m * width, 0.0);
+                }
+                let scratch = &mut scratch[..m * width];
                 matmul(
-                    MatMut::from_row_major_slice_mut(&mut scratch[..], m, width),
+                    MatMut::from_row_major_slice_mut(scratch, m, width),
                     Accum::Replace,
                     MatRef::from_row_major_slice(xb, m, d),
                     MatRef::from_row_major_slice(&self.mat, d, width),
@@ -334,6 +337,10 @@ pub(crate) fn estimate(
     reg_covar: f64,
     xtx: Option<&[f64]>,
 ) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    if kind == CovarianceType::Full {
+        // One pass gives the weights, means and covariances.
+        return full_parameters(x, d, resp, k, reg_covar);
+    }
     // nk and resp^T X.
     let parts: Vec<Vec<f64>> = resp
         .par_chunks(TASK * k)
@@ -368,7 +375,7 @@ pub(crate) fn estimate(
         }
     }
     let covariances = match kind {
-        CovarianceType::Full => full_covariances(x, d, resp, k, &nk, &means, reg_covar),
+        CovarianceType::Full => unreachable!("full covariances returned above"),
         CovarianceType::Tied => {
             let mut cov = xtx.map_or_else(|| gram(x, d), <[f64]>::to_vec);
             for (c, &w) in nk.iter().enumerate() {
@@ -402,21 +409,20 @@ pub(crate) fn estimate(
     (nk, means, covariances)
 }
 
-/// `sum_i r_ic (x_i - mu_c)(x_i - mu_c)^T / nk_c + reg_covar I` for each
-/// component, as `S_c - s_c mu_c^T - mu_c s_c^T + r_c mu_c mu_c^T` with
+/// The weights `nk_c = r_c + 10 eps`, means `mu_c = s_c / nk_c` and full
+/// covariances `sum_i r_ic (x_i - mu_c)(x_i - mu_c)^T / nk_c + reg_covar I`
+/// of every component in one pass over the rows, the covariances as `S_c - s_c mu_c^T - mu_c s_c^T + r_c mu_c mu_c^T` with
 /// `S_c = sum_i r_ic x_i x_i^T`, `s_c = sum_i r_ic x_i`, `r_c = sum_i r_ic`:
 /// the `S_c` of all components are one matrix product per block of rows,
 /// `[r_1 x | ... | r_k x]^T x`. The records are centred on their mean (see
 /// `fit`), which keeps the cancellation small.
-fn full_covariances(
+fn full_parameters(
     x: &[f64],
     d: usize,
     resp: &[f64],
     k: usize,
-    nk: &[f64],
-    means: &[f64],
     reg_covar: f64,
-) -> Vec<f64> {
+) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
     let kd = k * d;
     let parts: Vec<Vec<f64>> = resp
         .par_chunks(TASK * k)
@@ -463,6 +469,13 @@ fn full_covariances(
     let total = sum_in_order(parts, kd * d + kd + k);
     let (big, small) = total.split_at(kd * d);
     let (sums, weights) = small.split_at(kd);
+    let nk: Vec<f64> = weights.iter().map(|v| v + 10.0 * f64::EPSILON).collect();
+    let mut means = sums.to_vec();
+    for (row, &w) in means.chunks_exact_mut(d).zip(&nk) {
+        for v in row {
+            *v /= w;
+        }
+    }
     let mut cov = big.to_vec();
     for (c, block) in cov.chunks_exact_mut(d * d).enumerate() {
         let mu = &means[c * d..(c + 1) * d];
@@ -477,7 +490,7 @@ fn full_covariances(
             block[a * d + a] += reg_covar;
         }
     }
-    cov
+    (nk, means, cov)
 }
 
 /// `sum_i r_ic (x_ij - mu_cj)^2 / nk_c + reg_covar` (`k x d`).

@@ -26,7 +26,9 @@ use em::Gaussians;
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum InitParams {
     /// The labels of a k-means fit ([`KMeans`] with `n_components` clusters,
-    /// `n_init = 1`, a seed derived from the mixture's) (`"kmeans"`).
+    /// `n_init = 1`, a seed derived from the mixture's) (`"kmeans"`). Data
+    /// with fewer distinct rows than `n_components` give k-means'
+    /// [`ClusterError::TooFewDistinctClusters`] (scikit-learn warns).
     #[default]
     KMeans,
     /// One k-means++ seed row per component (`"k-means++"`).
@@ -64,7 +66,7 @@ pub enum InitParams {
 /// use oxlearn::{Dataset, Fit, Predict, PredictProba};
 /// use oxlearn_cluster::{CovarianceType, GaussianMixture};
 ///
-/// let x = array![[1.0, 2.0], [1.0, 4.0], [1.0, 0.0], [10.0, 2.0], [10.0, 4.0], [10.0, 0.0]];
+/// let x = array![[1.0f64, 2.0], [1.0, 4.0], [1.0, 0.0], [10.0, 2.0], [10.0, 4.0], [10.0, 0.0]];
 /// let gm = GaussianMixture::new(2)
 ///     .covariance_type(CovarianceType::Diag)
 ///     .fit(Dataset::from_records(x).view())?;

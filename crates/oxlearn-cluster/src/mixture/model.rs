@@ -262,7 +262,6 @@ impl<F: Float> GaussianMixtureModel<F> {
     /// # Errors
     /// As [`score_samples`](Self::score_samples); also when `x` has no rows.
     pub fn score(&self, x: ArrayView2<'_, F>) -> Result<F> {
-        check::non_empty(x, "Gaussian mixture records")?;
         Ok(F::cast(self.mean_log_likelihood(x)?))
     }
 

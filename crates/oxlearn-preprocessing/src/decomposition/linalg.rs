@@ -1,12 +1,15 @@
 //! Dense linear algebra shared by [`Pca`](super::Pca) and
 //! [`TruncatedSvd`](super::TruncatedSvd), in `f64` through faer.
 //!
-//! Records are converted to a contiguous row-major `f64` copy (centred for
-//! PCA, as scikit-learn copies and centres them) viewed by faer without a
-//! further copy. Products with the long dimension (`A Q`, `Aᵀ Y`, the Gram
-//! matrix `Aᵀ A`) run over a fixed partition of rows, each task sequential and
-//! combined in order, so results do not depend on the number of threads; faer
+//! The exact SVD works on a contiguous row-major `f64` copy of the
+//! (centred) records viewed by faer. Everything else reads the records in
+//! blocks of rows converted (and centred) in cache, without a copy: the
+//! covariance `Aᵀ A`, the products `A Q`, `Aᵀ Y` and the fused `Aᵀ A Q` of
+//! the randomized SVD. These run over a fixed partition of rows, each task
+//! sequential and combined in order, and the factorisations run
+//! sequentially, so results do not depend on the number of threads. faer
 //! only writes into contiguous outputs.
+//! The randomized SVD built on these is in `randomized`.
 
 use faer::dyn_stack::{MemBuffer, MemStack};
 use faer::linalg::matmul::matmul;
@@ -14,9 +17,7 @@ use faer::linalg::matmul::triangular::{self, BlockStructure};
 use faer::{Accum, Conj, Mat, MatMut, MatRef, Par};
 use ndarray::ArrayView2;
 use oxlearn::parallel::chunk_ranges;
-use oxlearn::random::rng_from_seed;
 use oxlearn::{Error, Float};
-use rand::Rng as _;
 use rayon::prelude::*;
 
 use crate::util::reduce_rows;
@@ -27,30 +28,6 @@ const TASK_ROWS: usize = 4096;
 const BLOCK_ROWS: usize = 512;
 /// Memory allowed for the per-task Gram accumulators, in bytes.
 const TASK_MEMORY: usize = 64 << 20;
-
-/// How the power iterations of the randomized SVD are normalised, as
-/// scikit-learn's `power_iteration_normalizer`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub enum PowerIterationNormalizer {
-    /// `None` for at most 2 iterations, else (the default) a QR
-    /// orthonormalisation once per iteration, after the product that lands
-    /// in the smaller dimension: 4 of scikit-learn's 5 factorisations of
-    /// tall matrices per iteration saved. scikit-learn's `auto` picks LU
-    /// after each product instead; both keep the leading directions to well
-    /// below the solver's approximation error (directions with singular
-    /// values under about `1e-8` of the largest are not resolved), so results
-    /// match scikit-learn's up to that error, not bit for bit.
-    #[default]
-    Auto,
-    /// A thin QR factorisation after each product (the most accurate).
-    Qr,
-    /// An LU factorisation with partial pivoting (the permuted `L` factor) after
-    /// each product, as scikit-learn's `'LU'`.
-    Lu,
-    /// No normalisation (fastest; unstable for many iterations).
-    None,
-}
 
 /// Column means of `x` in `f64`.
 pub(crate) fn column_means<F: Float>(x: ArrayView2<'_, F>) -> Result<Vec<f64>, Error> {
@@ -187,6 +164,13 @@ impl<F: Float> Centred<'_, F> {
         }
     }
 
+    /// Rows `start..start + rows` as a row-major block converted into `buf`.
+    fn block<'s>(&self, start: usize, rows: usize, buf: &'s mut [f64]) -> MatRef<'s, f64> {
+        let d = self.x.ncols();
+        self.fill(start, rows, buf);
+        MatRef::from_row_major_slice(&buf[..rows * d], rows, d)
+    }
+
     /// The sum of the squared entries, over a fixed partition.
     pub(crate) fn sum_of_squares(&self) -> f64 {
         let d = self.x.ncols();
@@ -207,7 +191,7 @@ impl<F: Float> Centred<'_, F> {
     }
 
     /// `A Q` for `Q` (d x l): n x l.
-    fn times(&self, q: MatRef<'_, f64>) -> Mat<f64> {
+    pub(super) fn times(&self, q: MatRef<'_, f64>) -> Mat<f64> {
         let (n, d) = self.x.dim();
         let l = q.ncols();
         let mut out = Mat::<f64>::zeros(n, l);
@@ -222,8 +206,7 @@ impl<F: Float> Centred<'_, F> {
                 let mut buf = vec![0.0; BLOCK_ROWS * d];
                 for start in range.clone().step_by(BLOCK_ROWS) {
                     let rows = BLOCK_ROWS.min(range.end - start);
-                    self.fill(start, rows, &mut buf);
-                    let xb = MatRef::from_row_major_slice(&buf[..rows * d], rows, d);
+                    let xb = self.block(start, rows, &mut buf);
                     // A contiguous destination, then copied into place.
                     if rows < BLOCK_ROWS {
                         block = Mat::<f64>::zeros(rows, l);
@@ -245,8 +228,45 @@ impl<F: Float> Centred<'_, F> {
         out
     }
 
+    /// `Aᵀ A Q` for `Q` (d x l): d x l, in one pass over the rows (each
+    /// block's `A_b Q` is multiplied back while the block is in cache).
+    pub(super) fn gram_times(&self, q: MatRef<'_, f64>) -> Mat<f64> {
+        let (n, d) = self.x.dim();
+        let l = q.ncols();
+        let parts: Vec<Mat<f64>> = chunk_ranges(n, TASK_ROWS)
+            .into_par_iter()
+            .map(|range| {
+                let mut part = Mat::<f64>::zeros(d, l);
+                let mut yb = Mat::<f64>::zeros(BLOCK_ROWS, l);
+                let mut buf = vec![0.0; BLOCK_ROWS * d];
+                for start in range.clone().step_by(BLOCK_ROWS) {
+                    let rows = BLOCK_ROWS.min(range.end - start);
+                    let xb = self.block(start, rows, &mut buf);
+                    if rows < BLOCK_ROWS {
+                        yb = Mat::<f64>::zeros(rows, l);
+                    }
+                    matmul(yb.as_mut(), Accum::Replace, xb, q, 1.0, Par::Seq);
+                    matmul(
+                        part.as_mut(),
+                        Accum::Add,
+                        xb.transpose(),
+                        yb.as_ref(),
+                        1.0,
+                        Par::Seq,
+                    );
+                }
+                part
+            })
+            .collect();
+        let mut total = Mat::<f64>::zeros(d, l);
+        for part in parts {
+            total += &part;
+        }
+        total
+    }
+
     /// `Aᵀ Y` for `Y` (n x l): d x l.
-    fn t_times(&self, y: MatRef<'_, f64>) -> Mat<f64> {
+    pub(super) fn t_times(&self, y: MatRef<'_, f64>) -> Mat<f64> {
         let (n, d) = self.x.dim();
         let l = y.ncols();
         let parts: Vec<Mat<f64>> = chunk_ranges(n, TASK_ROWS)
@@ -256,8 +276,7 @@ impl<F: Float> Centred<'_, F> {
                 let mut buf = vec![0.0; BLOCK_ROWS * d];
                 for start in range.clone().step_by(BLOCK_ROWS) {
                     let rows = BLOCK_ROWS.min(range.end - start);
-                    self.fill(start, rows, &mut buf);
-                    let xb = MatRef::from_row_major_slice(&buf[..rows * d], rows, d);
+                    let xb = self.block(start, rows, &mut buf);
                     matmul(
                         part.as_mut(),
                         Accum::Add,
@@ -288,7 +307,7 @@ const TSQR_ROWS: usize = 4096;
 /// stacked `R` factors, whose `Q` combines the blocks' `Q`s. The columns
 /// match a plain QR's up to sign; the partition does not depend on the
 /// number of threads.
-fn thin_q(y: Mat<f64>) -> Mat<f64> {
+pub(super) fn thin_q(y: Mat<f64>) -> Mat<f64> {
     let (m, l) = y.shape();
     if m <= 2 * TSQR_ROWS || l == 0 || TSQR_ROWS < 4 * l {
         return householder_qr(y).0;
@@ -378,11 +397,11 @@ fn householder_qr(mut y: Mat<f64>) -> (Mat<f64>, Mat<f64>) {
 }
 
 /// Singular values (nonincreasing), `U` when asked for, and `V`.
-type Svd = (Vec<f64>, Option<Mat<f64>>, Mat<f64>);
+pub(super) type Svd = (Vec<f64>, Option<Mat<f64>>, Mat<f64>);
 
 /// The thin SVD `a = U S Vᵀ` (sequential): singular values (nonincreasing),
 /// `U` when asked for, and `V`.
-fn svd_seq(a: MatRef<'_, f64>, want_u: bool) -> Result<Svd, Error> {
+pub(super) fn svd_seq(a: MatRef<'_, f64>, want_u: bool) -> Result<Svd, Error> {
     use faer::linalg::svd::{ComputeSvdVectors, svd, svd_scratch};
     let (m, n) = a.shape();
     let size = m.min(n);
@@ -414,61 +433,6 @@ fn svd_seq(a: MatRef<'_, f64>, want_u: bool) -> Result<Svd, Error> {
     .map_err(|e| Error::InvalidInput(format!("the SVD did not converge: {e:?}")))?;
     let s = s.column_vector();
     Ok(((0..size).map(|i| s[i]).collect(), u, v))
-}
-
-/// The permuted `L` factor of `y = P L U` (scikit-learn's
-/// `scipy.linalg.lu(y, permute_l=True)[0]`), factorised in place.
-fn permuted_l(mut y: Mat<f64>) -> Mat<f64> {
-    use faer::linalg::lu::partial_pivoting::factor::{lu_in_place, lu_in_place_scratch};
-    let (m, l) = y.shape();
-    let r = m.min(l);
-    let mut fwd = vec![0usize; m];
-    let mut bwd = vec![0usize; m];
-    let mut buf = MemBuffer::new(lu_in_place_scratch::<usize, f64>(
-        m,
-        l,
-        Par::Seq,
-        Default::default(),
-    ));
-    lu_in_place(
-        y.as_mut(),
-        &mut fwd,
-        &mut bwd,
-        Par::Seq,
-        MemStack::new(&mut buf),
-        Default::default(),
-    );
-    // Row i of the unit lower factor goes to row fwd[i].
-    let mut out = Mat::<f64>::zeros(m, r);
-    for j in 0..r {
-        let src = y.col(j);
-        let dst = out.col_mut(j);
-        let (src, dst) = (
-            src.try_as_col_major().map(|c| c.as_slice()),
-            dst.try_as_col_major_mut(),
-        );
-        if let (Some(src), Some(dst)) = (src, dst) {
-            let dst = dst.as_slice_mut();
-            for (i, &p) in fwd.iter().enumerate() {
-                dst[p] = if i < j {
-                    0.0
-                } else if i == j {
-                    1.0
-                } else {
-                    src[i]
-                };
-            }
-        }
-    }
-    out
-}
-
-fn normalise(y: Mat<f64>, normalizer: PowerIterationNormalizer) -> Mat<f64> {
-    match normalizer {
-        PowerIterationNormalizer::Qr | PowerIterationNormalizer::Auto => thin_q(y),
-        PowerIterationNormalizer::Lu => permuted_l(y),
-        PowerIterationNormalizer::None => y,
-    }
 }
 
 /// Singular values (nonincreasing) and right singular vectors (as rows) of
@@ -504,91 +468,6 @@ pub(crate) fn eigh_descending(c: &Mat<f64>) -> Result<(Vec<f64>, Mat<f64>), Erro
     let s = s.column_vector();
     let values = (0..d).map(|i| s[d - 1 - i].max(0.0)).collect();
     Ok((values, Mat::from_fn(d, d, |i, j| u[(j, d - 1 - i)])))
-}
-
-/// Settings of a randomized SVD, as scikit-learn's `randomized_svd`.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Randomized {
-    pub n_components: usize,
-    pub n_oversamples: usize,
-    pub n_iter: usize,
-    pub normalizer: PowerIterationNormalizer,
-    pub seed: u64,
-}
-
-/// The leading `n_components` singular values and right singular vectors
-/// (as rows) of `A` (row-major n x d) by Halko et al.'s randomized range
-/// finder, as scikit-learn's `randomized_svd` (`transpose='auto'`: works on
-/// `Aᵀ` when n < d). The random test matrix is standard normal from the seed
-/// (so it differs from numpy's draw). Fewer than `n_components` values come
-/// back only when `min(n, d)` is smaller.
-pub(crate) fn randomized_svd<F: Float>(
-    a: Centred<'_, F>,
-    p: Randomized,
-) -> Result<(Vec<f64>, Mat<f64>), Error> {
-    let (n, d) = a.x.dim();
-    let transpose = n < d;
-    // M = A (m x q) or Aᵀ; products with M and Mᵀ through a_times / at_times.
-    let (m, q) = if transpose { (d, n) } else { (n, d) };
-    let mul = |x: MatRef<'_, f64>| {
-        if transpose { a.t_times(x) } else { a.times(x) }
-    };
-    let mul_t = |y: MatRef<'_, f64>| {
-        if transpose { a.times(y) } else { a.t_times(y) }
-    };
-    let size = p.n_components + p.n_oversamples;
-    let mut rng = rng_from_seed(p.seed);
-    let mut omega = Mat::<f64>::zeros(q, size);
-    for j in 0..size {
-        for i in 0..q {
-            omega[(i, j)] = standard_normal(&mut rng);
-        }
-    }
-    let normalizer = match p.normalizer {
-        PowerIterationNormalizer::Auto if p.n_iter <= 2 => PowerIterationNormalizer::None,
-        other => other,
-    };
-    let mut basis = omega;
-    for _ in 0..p.n_iter {
-        let y = mul(basis.as_ref());
-        // Auto orthonormalises once per iteration, on the short side (a
-        // small QR); the others after each product, as scikit-learn.
-        let y = match normalizer {
-            PowerIterationNormalizer::Auto => y,
-            other => normalise(y, other),
-        };
-        basis = normalise(mul_t(y.as_ref()), normalizer);
-    }
-    let qm = thin_q(mul(basis.as_ref())); // m x r
-    // B = Qᵀ M (r x q), as the transpose of Mᵀ Q.
-    let bt = mul_t(qm.as_ref()); // q x r
-    let (s, uhat, v) = svd_seq(bt.transpose(), transpose)?;
-    let k = p.n_components.min(s.len());
-    let values = s[..k].to_vec();
-    let vt = match uhat {
-        Some(uhat) => {
-            // The right singular vectors of A are the left ones of M: Q Uhat.
-            let mut u = Mat::<f64>::zeros(m, k);
-            matmul(
-                u.as_mut(),
-                Accum::Replace,
-                qm.as_ref(),
-                uhat.subcols(0, k),
-                1.0,
-                Par::Seq,
-            );
-            Mat::from_fn(k, m, |i, j| u[(j, i)])
-        }
-        None => Mat::from_fn(k, q, |i, j| v[(j, i)]),
-    };
-    Ok((values, vt))
-}
-
-/// A standard normal draw (Box-Muller).
-fn standard_normal(rng: &mut oxlearn::random::Rng) -> f64 {
-    let u1: f64 = 1.0 - rng.random::<f64>(); // (0, 1]
-    let u2: f64 = rng.random::<f64>();
-    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
 }
 
 /// scikit-learn's `svd_flip(u_based_decision=False)`: makes the entry of
@@ -649,27 +528,6 @@ mod tests {
     }
 
     #[test]
-    fn permuted_l_times_u_is_the_input() {
-        let y = Mat::from_fn(9, 4, |i, j| ((i * 5 + j * 3) % 7) as f64 - 2.5 + j as f64);
-        let lu = y.partial_piv_lu();
-        let pl = permuted_l(y.clone());
-        let mut prod = Mat::<f64>::zeros(9, 4);
-        matmul(
-            prod.as_mut(),
-            Accum::Replace,
-            pl.as_ref(),
-            lu.U(),
-            1.0,
-            Par::Seq,
-        );
-        for i in 0..9 {
-            for j in 0..4 {
-                assert!((prod[(i, j)] - y[(i, j)]).abs() < 1e-12, "{i} {j}");
-            }
-        }
-    }
-
-    #[test]
     fn products_and_gram_match_naive() {
         let x = sample(5000, 6);
         let a = Centred {
@@ -680,6 +538,12 @@ mod tests {
         let y = a.times(q.as_ref());
         let z = a.t_times(y.as_ref());
         let g = centred_gram(x.view(), &[0.0; 6]);
+        let gq = a.gram_times(q.as_ref());
+        for i in 0..6 {
+            for j in 0..3 {
+                assert!((gq[(i, j)] - z[(i, j)]).abs() < 1e-8 * z[(i, j)].abs().max(1.0));
+            }
+        }
         for i in 0..6 {
             for j in 0..3 {
                 let expected: f64 = (0..6).map(|t| g[(i, t)] * q[(t, j)]).sum();
@@ -689,35 +553,6 @@ mod tests {
         assert!(
             (y[(4999, 2)] - (0..6).map(|t| x[[4999, t]] * q[(t, 2)]).sum::<f64>()).abs() < 1e-9
         );
-    }
-
-    #[test]
-    fn randomized_matches_exact_on_both_orientations() {
-        for (n, d) in [(300, 12), (12, 300)] {
-            let x = sample(n, d);
-            let a = centred(x.view(), None);
-            let (s, mut vt) = exact_svd(&a, n, d).unwrap();
-            let a = Centred {
-                x: x.view(),
-                mean: None,
-            };
-            let p = Randomized {
-                n_components: 3,
-                n_oversamples: 10,
-                n_iter: 7,
-                normalizer: PowerIterationNormalizer::Auto,
-                seed: 0,
-            };
-            let (sr, mut vr) = randomized_svd(a, p).unwrap();
-            flip_rows(&mut vt);
-            flip_rows(&mut vr);
-            for i in 0..3 {
-                assert!((s[i] - sr[i]).abs() < 1e-8 * s[0], "{n}x{d} {i}");
-                for j in 0..d {
-                    assert!((vt[(i, j)] - vr[(i, j)]).abs() < 1e-6, "{n}x{d} {i} {j}");
-                }
-            }
-        }
     }
 
     #[test]

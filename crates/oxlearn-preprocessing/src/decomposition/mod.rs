@@ -3,13 +3,15 @@
 
 mod linalg;
 mod pca;
+mod pca_score;
+mod randomized;
 mod truncated_svd;
 
 use ndarray::{Array1, Array2};
 use oxlearn::{Error, Float};
 
-pub use linalg::PowerIterationNormalizer;
 pub use pca::{IteratedPower, Pca, PcaComponents, PcaModel, SvdSolver};
+pub use randomized::PowerIterationNormalizer;
 pub use truncated_svd::{SvdAlgorithm, TruncatedSvd, TruncatedSvdModel};
 
 /// What every fitted decomposition holds.

@@ -6,7 +6,8 @@ use oxlearn::params::{Params, check_n_threads};
 use oxlearn::random::DEFAULT_SEED;
 use oxlearn::{DatasetView, Error, Fit, Float, Transform, check};
 
-use super::linalg::{self, PowerIterationNormalizer, Randomized};
+use super::linalg;
+use super::randomized::{self, PowerIterationNormalizer, Randomized};
 use super::{Decomposition, check_model, prefixed_names, rows_to_array, to_row_major};
 use crate::InverseTransform;
 use crate::error::PreprocessingError;
@@ -76,6 +77,8 @@ pub enum IteratedPower {
 /// The randomized solver draws its own normal test matrix from `seed`, so it
 /// matches scikit-learn up to the solver's accuracy, not bit for bit.
 /// scikit-learn's PCA takes no sample weights: a weighted dataset is an error.
+/// The fitted model also gives the probabilistic PCA covariance, precision
+/// and log-likelihood ([`PcaModel::score_samples`], [`PcaModel::score`]).
 ///
 /// ```
 /// use ndarray::array;
@@ -232,12 +235,12 @@ impl Params for Pca {
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PcaModel<F> {
-    fitted: Decomposition<F>,
-    mean: Array1<F>,
-    explained_variance: Array1<F>,
-    noise_variance: F,
-    n_samples: usize,
-    whiten: bool,
+    pub(super) fitted: Decomposition<F>,
+    pub(super) mean: Array1<F>,
+    pub(super) explained_variance: Array1<F>,
+    pub(super) noise_variance: F,
+    pub(super) n_samples: usize,
+    pub(super) whiten: bool,
 }
 
 impl<F: Float> PcaModel<F> {
@@ -283,7 +286,11 @@ impl<F: Float> PcaModel<F> {
         self.n_samples
     }
 
-    fn check(&self, x: ArrayView2<'_, F>, ncols: usize) -> Result<(), PreprocessingError> {
+    pub(super) fn check(
+        &self,
+        x: ArrayView2<'_, F>,
+        ncols: usize,
+    ) -> Result<(), PreprocessingError> {
         check_model("PcaModel", &self.fitted, Some(&self.mean))?;
         if self.explained_variance.len() != self.n_components() {
             return Err(Error::InvalidModel(format!(
@@ -379,12 +386,13 @@ impl Pca {
                     IteratedPower::Auto => 4,
                     IteratedPower::Count(c) => c,
                 };
+                // Blocks of rows are centred in cache by each pass (no copy).
                 let a = linalg::Centred {
                     x: x.view(),
                     mean: Some(&mean),
                 };
                 let total_var = a.sum_of_squares() / dof;
-                let (s, vt) = linalg::randomized_svd(
+                let (s, vt) = randomized::randomized_svd(
                     a,
                     Randomized {
                         n_components: k,

@@ -7,7 +7,8 @@ use oxlearn::params::{Params, check_at_least, check_n_threads};
 use oxlearn::random::DEFAULT_SEED;
 use oxlearn::{DatasetView, Error, Fit, Float, Transform, check};
 
-use super::linalg::{self, PowerIterationNormalizer, Randomized};
+use super::linalg;
+use super::randomized::{self, PowerIterationNormalizer, Randomized};
 use super::{Decomposition, check_model, prefixed_names, rows_to_array, to_row_major};
 use crate::InverseTransform;
 use crate::error::PreprocessingError;
@@ -223,7 +224,7 @@ impl TruncatedSvd {
         let (n, d) = x.dim();
         let (s, mut vt) = match self.algorithm {
             SvdAlgorithm::Exact => linalg::exact_svd(&linalg::centred(x, None), n, d)?,
-            SvdAlgorithm::Randomized => linalg::randomized_svd(
+            SvdAlgorithm::Randomized => randomized::randomized_svd(
                 linalg::Centred {
                     x: x.view(),
                     mean: None,
