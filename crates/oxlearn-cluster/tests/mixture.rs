@@ -213,9 +213,10 @@ fn f32_agrees_with_sklearn_f64() {
     }
 }
 
-/// Four overlapping groups of 1500 rows in 5 dimensions (several blocks of rows).
+/// Four overlapping groups, 4500 rows in 5 dimensions (several blocks of rows
+/// and several M-step tasks).
 fn groups() -> Array2<f64> {
-    Array2::from_shape_fn((1500, 5), |(i, j)| {
+    Array2::from_shape_fn((4500, 5), |(i, j)| {
         let g = (i % 4) as f64;
         let noise = (((i * 7919 + j * 104_729) % 1000) as f64 / 1000.0 - 0.5) * 3.0;
         g * 2.0 * ((j % 2) as f64 + 0.5) + noise + 0.3 * ((i * 31 + j) % 17) as f64 / 17.0

@@ -248,41 +248,6 @@ fn fill_block<F: Float>(
     }
 }
 
-/// As [`fill_block`], for column-major records, into a column-major block
-/// (`bx` holds `rows x a` with column stride `rows`): contiguous reads and
-/// writes.
-fn fill_block_columns<F: Float>(
-    p: &Problem<'_, F>,
-    m: &Moments,
-    start: usize,
-    rows: usize,
-    bx: &mut [f64],
-    by: &mut [f64],
-) {
-    let k = p.y.ncols();
-    let sw: Vec<f64> = (start..start + rows).map(|i| p.weight(i).sqrt()).collect();
-    let unit = sw.iter().all(|w| *w == 1.0);
-    for (jj, &j) in m.active.iter().enumerate() {
-        let col = p.x.slice(ndarray::s![start..start + rows, j]);
-        let mu = m.x_mean[j];
-        let out = &mut bx[jj * rows..(jj + 1) * rows];
-        if unit {
-            for (o, &v) in out.iter_mut().zip(col.iter()) {
-                *o = v.as_f64() - mu;
-            }
-        } else {
-            for ((o, &v), w) in out.iter_mut().zip(col.iter()).zip(&sw) {
-                *o = w * (v.as_f64() - mu);
-            }
-        }
-    }
-    for (ii, w) in sw.iter().enumerate() {
-        for t in 0..k {
-            by[ii * k + t] = w * (p.y[[start + ii, t]].as_f64() - m.y_mean[t]);
-        }
-    }
-}
-
 /// Accumulates the Gram matrix of the centred, weighted active columns.
 pub(crate) fn gram<F: Float>(p: &Problem<'_, F>, m: &Moments) -> Gram {
     let n = p.x.nrows();
@@ -291,8 +256,6 @@ pub(crate) fn gram<F: Float>(p: &Problem<'_, F>, m: &Moments) -> Gram {
     let per_task = 8 * (a * a + a * k + k).max(1);
     let max_tasks = (TASK_MEMORY / per_task).max(1);
     let task_rows = TASK_ROWS.max(n.div_ceil(max_tasks));
-    let column_major =
-        n > 1 && p.x.strides()[0] == 1 && std::env::var_os("OXL_ROWPATH").is_none();
     let parts: Vec<Gram> = chunk_ranges(n, task_rows)
         .into_par_iter()
         .map(|range| {
@@ -304,13 +267,8 @@ pub(crate) fn gram<F: Float>(p: &Problem<'_, F>, m: &Moments) -> Gram {
             let mut start = range.start;
             while start < range.end {
                 let rows = BLOCK_ROWS.min(range.end - start);
-                let xb = if column_major {
-                    fill_block_columns(p, m, start, rows, &mut bx, &mut by);
-                    MatRef::from_column_major_slice(&bx[..rows * a], rows, a)
-                } else {
-                    fill_block(p, m, start, rows, &mut bx, &mut by);
-                    MatRef::from_row_major_slice(&bx[..rows * a], rows, a)
-                };
+                fill_block(p, m, start, rows, &mut bx, &mut by);
+                let xb = MatRef::from_row_major_slice(&bx[..rows * a], rows, a);
                 let yb = MatRef::from_row_major_slice(&by[..rows * k], rows, k);
                 // Lower triangle only (half the work); mirrored below.
                 triangular::matmul(
@@ -593,6 +551,37 @@ pub(crate) fn xty<F: Float>(p: &Problem<'_, F>, m: &Moments) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Column-major records (read column by column) give bitwise the same
+    /// moments and Gram matrix as row-major ones, with and without weights.
+    #[test]
+    fn column_major_records_match_row_major() {
+        let (n, d) = (1500, 7);
+        let rows = ndarray::Array2::from_shape_fn((n, d), |(i, j)| {
+            ((i * 13 + j * 7) % 17) as f64 / 3.0 + j as f64
+        });
+        let mut cols = ndarray::Array2::<f64>::zeros((d, n)).reversed_axes();
+        cols.assign(&rows);
+        assert_eq!(cols.strides()[0], 1);
+        let y = ndarray::Array2::from_shape_fn((n, 1), |(i, _)| (i % 11) as f64);
+        let w = ndarray::Array1::from_shape_fn(n, |i| [0.0, 0.5, 2.0][i % 3]);
+        for weights in [None, Some(w.view())] {
+            let problem = |x| Problem {
+                x,
+                y: y.view(),
+                w: weights,
+                fit_intercept: true,
+            };
+            let (pr, pc) = (problem(rows.view()), problem(cols.view()));
+            let (mr, mc) = (moments(&pr).expect("rows"), moments(&pc).expect("columns"));
+            assert_eq!(mr.x_mean, mc.x_mean);
+            assert_eq!(mr.active, mc.active);
+            let (gr, gc) = (gram(&pr, &mr), gram(&pc, &mc));
+            assert_eq!(gr.g, gc.g);
+            assert_eq!(gr.c, gc.c);
+            assert_eq!(gr.yty, gc.yty);
+        }
+    }
 
     /// `project_rows` multiplies into contiguous row-major destinations: check
     /// faer writes exactly inside them (a strided row-major destination was

@@ -42,7 +42,8 @@ use crate::model::{LinearModel, MultiTargetLinearModel};
 /// matrix gives the ridge solution of every alpha; the score is the R² on
 /// the fold (averaged over targets), averaged over folds; the first alpha
 /// with the highest score wins and [`Ridge`](crate::Ridge) is refitted on
-/// all the data. Sample weights weight the fits but not the R² (as
+/// all the data. Folds are fitted one after the other, each on a copy of
+/// its training rows. Sample weights weight the fits but not the R² (as
 /// scikit-learn's grid search scores without them). `alpha_per_target` is
 /// not available with `cv = Some(k)`, as in scikit-learn.
 ///

@@ -411,7 +411,8 @@ pub(crate) fn estimate(
 
 /// The weights `nk_c = r_c + 10 eps`, means `mu_c = s_c / nk_c` and full
 /// covariances `sum_i r_ic (x_i - mu_c)(x_i - mu_c)^T / nk_c + reg_covar I`
-/// of every component in one pass over the rows, the covariances as `S_c - s_c mu_c^T - mu_c s_c^T + r_c mu_c mu_c^T` with
+/// of every component in one pass over the rows, the covariances as
+/// `S_c - s_c mu_c^T - mu_c s_c^T + r_c mu_c mu_c^T` with
 /// `S_c = sum_i r_ic x_i x_i^T`, `s_c = sum_i r_ic x_i`, `r_c = sum_i r_ic`:
 /// the `S_c` of all components are one matrix product per block of rows,
 /// `[r_1 x | ... | r_k x]^T x`. The records are centred on their mean (see
