@@ -503,17 +503,35 @@ pub(crate) fn project<F: Float>(
         return out;
     }
     let v = MatRef::from_row_major_slice(vt, k, d);
-    out.par_chunks_mut(BLOCK_ROWS * k)
+    let a = Centred { x: x.view(), mean };
+    out.par_chunks_mut(TASK_ROWS * k)
         .enumerate()
-        .for_each(|(block, chunk)| {
-            let start = block * BLOCK_ROWS;
-            let rows = chunk.len() / k;
-            let xb = centred(x.slice(ndarray::s![start..start + rows, ..]), mean);
-            let xm = MatRef::from_row_major_slice(&xb, rows, d);
-            let dst = MatMut::from_row_major_slice_mut(chunk, rows, k);
-            matmul(dst, Accum::Replace, xm, v.transpose(), 1.0, Par::Seq);
+        .for_each(|(task, chunk)| {
+            let mut buf = vec![0.0; BLOCK_ROWS * d];
+            for (block, dst) in chunk.chunks_mut(BLOCK_ROWS * k).enumerate() {
+                let start = task * TASK_ROWS + block * BLOCK_ROWS;
+                let rows = dst.len() / k;
+                let xb = a.block(start, rows, &mut buf);
+                // A contiguous row-major destination (row stride = width).
+                let dst = MatMut::from_row_major_slice_mut(dst, rows, k);
+                matmul(dst, Accum::Replace, xb, v.transpose(), 1.0, Par::Seq);
+            }
         });
     out
+}
+
+/// Every value of `x` must be finite: a parallel scan, then
+/// [`check::finite`](oxlearn::check::finite) for the message.
+pub(crate) fn check_finite<F: Float>(x: ArrayView2<'_, F>, what: &str) -> Result<(), Error> {
+    let clean = x.as_slice().is_some_and(|s| {
+        !s.par_chunks(1 << 16)
+            .any(|c| c.iter().any(|v| !v.is_finite()))
+    });
+    if clean {
+        Ok(())
+    } else {
+        oxlearn::check::finite(x, what)
+    }
 }
 
 #[cfg(test)]

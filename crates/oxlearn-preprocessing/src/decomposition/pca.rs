@@ -36,7 +36,9 @@ pub enum SvdSolver {
     /// count below `0.8 min(n_samples, n_features)` is asked for; else `Full`.
     #[default]
     Auto,
-    /// The exact thin SVD of the centred records.
+    /// The exact thin SVD of a centred copy of the records (sequential, so
+    /// that results do not depend on the number of threads; for many more
+    /// samples than features `CovarianceEigh` is much faster).
     Full,
     /// The exact eigendecomposition of the covariance matrix (fast for many
     /// samples and few features; loses precision for components whose
@@ -67,15 +69,17 @@ pub enum IteratedPower {
 /// - `svd_solver` (default [`SvdSolver::Auto`], scikit-learn's rule);
 /// - `n_oversamples` (default 10), `iterated_power` (default
 ///   [`IteratedPower::Auto`]), `power_iteration_normalizer` (default
-///   [`PowerIterationNormalizer::Auto`]: LU after more than two
-///   iterations), `seed` (default [`DEFAULT_SEED`]): the randomized solver;
+///   [`PowerIterationNormalizer::Auto`]: one QR per iteration after more
+///   than two, where scikit-learn uses LU), `seed` (default
+///   [`DEFAULT_SEED`]): the randomized solver;
 /// - `n_threads` (default `None`: rayon's global pool).
 ///
 /// Components follow scikit-learn 1.7's sign convention (`svd_flip` with
 /// `u_based_decision=False`): the entry of largest absolute value of each
 /// component is positive. Computations run in `f64` for `f32` records too.
-/// The randomized solver draws its own normal test matrix from `seed`, so it
-/// matches scikit-learn up to the solver's accuracy, not bit for bit.
+/// The randomized solver draws its own normal test matrix from `seed` (and
+/// takes the shortcuts described at [`PowerIterationNormalizer::Auto`]), so
+/// it matches scikit-learn up to the solver's accuracy, not bit for bit.
 /// scikit-learn's PCA takes no sample weights: a weighted dataset is an error.
 /// The fitted model also gives the probabilistic PCA covariance, precision
 /// and log-likelihood ([`PcaModel::score_samples`], [`PcaModel::score`]).
@@ -85,7 +89,7 @@ pub enum IteratedPower {
 /// use oxlearn::{Dataset, Fit, Transform};
 /// use oxlearn_preprocessing::{InverseTransform, Pca, PcaComponents};
 ///
-/// let x = array![[2.0, 0.0], [0.0, 1.0], [-2.0, 0.0], [0.0, -1.0]];
+/// let x = array![[2.0_f64, 0.0], [0.0, 1.0], [-2.0, 0.0], [0.0, -1.0]];
 /// let model = Pca::default().n_components(PcaComponents::Count(1)).fit(Dataset::from_records(x.clone()).view())?;
 /// assert_eq!(model.components().row(0).to_vec(), vec![1.0, 0.0]);
 /// let z = model.transform(x.view())?;
@@ -301,7 +305,7 @@ impl<F: Float> PcaModel<F> {
             .into());
         }
         check::n_features(x, ncols)?;
-        check::finite(x, "Pca input")?;
+        linalg::check_finite(x, "Pca input")?;
         Ok(())
     }
 
@@ -331,7 +335,8 @@ impl<F: Float, T> Fit<F, T> for Pca {
             .into());
         }
         let x = data.records();
-        check::records(x, "Pca training records")?;
+        check::non_empty(x, "Pca training records")?;
+        linalg::check_finite(x, "Pca training records")?;
         check::min_samples(x.nrows(), 2, "Pca training records")?;
         with_threads(self.n_threads, || self.fit_records(x))?
     }

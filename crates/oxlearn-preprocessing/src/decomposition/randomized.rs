@@ -2,12 +2,17 @@
 //! [`TruncatedSvd`](super::TruncatedSvd), as scikit-learn's
 //! `randomized_svd` (Halko et al.), on the block products of `linalg`.
 //!
-//! Two shortcuts for tall records under the default normaliser: one
-//! orthonormalisation per power iteration (of the small `d x l` side, after
-//! the fused product `Aᵀ A Q`, one pass over the records), and a final
-//! Rayleigh-Ritz step from `Aᵀ A Q` instead of an explicit orthonormal
-//! basis of `A Q` (see `rayleigh_ritz`). Both resolve singular values down
-//! to about `1e-7` of the largest, as the covariance solver.
+//! Shortcuts for tall records (n >= d) under the default normaliser, all
+//! computing the same subspace iteration as scikit-learn in exact
+//! arithmetic: one orthonormalisation per power iteration (of the small
+//! `d x l` side, after `Aᵀ A Q`); `Aᵀ A Q` as one fused pass over the
+//! records, or, when that is cheaper over all iterations (few features:
+//! `d <= 4 (n_iter + 1) l`), through the Gram matrix `Aᵀ A` formed in one
+//! pass; and a final Rayleigh-Ritz step from `Aᵀ A Q` instead of an
+//! explicit orthonormal basis of `A Q` (see `rayleigh_ritz`). They resolve
+//! singular values down to about `1e-7` of the largest, as the covariance
+//! solver (and scikit-learn's default for such records) does. Wide records
+//! and the explicit normalisers follow scikit-learn's steps.
 
 use faer::dyn_stack::{MemBuffer, MemStack};
 use faer::linalg::matmul::matmul;
@@ -16,7 +21,7 @@ use oxlearn::random::rng_from_seed;
 use oxlearn::{Error, Float};
 use rand::Rng as _;
 
-use super::linalg::{Centred, eigh_descending, svd_seq, thin_q};
+use super::linalg::{Centred, centred_gram, eigh_descending, svd_seq, thin_q};
 
 /// How the power iterations of the randomized SVD are normalised, as
 /// scikit-learn's `power_iteration_normalizer`.
@@ -25,12 +30,12 @@ use super::linalg::{Centred, eigh_descending, svd_seq, thin_q};
 pub enum PowerIterationNormalizer {
     /// `None` for at most 2 iterations, else (the default) a QR
     /// orthonormalisation once per iteration, after the product that lands
-    /// in the smaller dimension: 4 of scikit-learn's 5 factorisations of
-    /// tall matrices per iteration saved. scikit-learn's `auto` picks LU
-    /// after each product instead; both keep the leading directions to well
-    /// below the solver's approximation error (directions with singular
-    /// values under about `1e-8` of the largest are not resolved), so results
-    /// match scikit-learn's up to that error, not bit for bit.
+    /// in the smaller dimension, with the shortcuts of the module docs for
+    /// tall records. scikit-learn's `auto` picks LU after each product
+    /// instead; both keep the leading directions to well below the solver's
+    /// approximation error (directions with singular values under about
+    /// `1e-7` of the largest are not resolved), so results match
+    /// scikit-learn's up to that error, not bit for bit.
     #[default]
     Auto,
     /// A thin QR factorisation after each product (the most accurate).
@@ -142,13 +147,30 @@ pub(crate) fn randomized_svd<F: Float>(
         PowerIterationNormalizer::Auto if p.n_iter <= 2 => PowerIterationNormalizer::None,
         other => other,
     };
+    // For tall records under Auto, `Aᵀ A Q` is applied either as one fused
+    // pass over the records per call, or, when that costs more over all
+    // iterations (few features: d <= 4 (n_iter + 1) l), through the Gram
+    // matrix `Aᵀ A` formed in one pass.
+    let fused = normalizer == PowerIterationNormalizer::Auto && !transpose;
+    let gram = (fused && q <= 4 * (p.n_iter + 1) * size).then(|| {
+        let zeros = vec![0.0; q];
+        centred_gram(a.x, a.mean.unwrap_or(&zeros))
+    });
+    let gram_times = |b: MatRef<'_, f64>| match &gram {
+        Some(g) => {
+            let mut out = Mat::<f64>::zeros(q, b.ncols());
+            matmul(out.as_mut(), Accum::Replace, g.as_ref(), b, 1.0, Par::Seq);
+            out
+        }
+        None => a.gram_times(b),
+    };
     let mut basis = omega;
     for _ in 0..p.n_iter {
         // Auto orthonormalises once per iteration, on the short side (a
-        // small QR; for tall records `Aᵀ A Q` in one pass over them); the
-        // others after each product, as scikit-learn.
+        // small QR; for tall records after `Aᵀ A Q`); the others after each
+        // product, as scikit-learn.
         basis = match normalizer {
-            PowerIterationNormalizer::Auto if !transpose => thin_q(a.gram_times(basis.as_ref())),
+            PowerIterationNormalizer::Auto if !transpose => thin_q(gram_times(basis.as_ref())),
             PowerIterationNormalizer::Auto => thin_q(mul_t(mul(basis.as_ref()).as_ref())),
             other => {
                 let y = normalise(mul(basis.as_ref()), other);
@@ -156,11 +178,12 @@ pub(crate) fn randomized_svd<F: Float>(
             }
         };
     }
-    if normalizer == PowerIterationNormalizer::Auto
-        && !transpose
-        && let Some(result) = rayleigh_ritz(a, thin_q(basis.clone()), p.n_components)?
-    {
-        return Ok(result);
+    if fused {
+        let basis = thin_q(basis.clone());
+        let w = gram_times(basis.as_ref());
+        if let Some(result) = rayleigh_ritz(basis, w, p.n_components)? {
+            return Ok(result);
+        }
     }
     let qm = thin_q(mul(basis.as_ref())); // m x r
     // B = Qᵀ M (r x q), as the transpose of Mᵀ Q.
@@ -188,20 +211,14 @@ pub(crate) fn randomized_svd<F: Float>(
 }
 
 /// The last step of the randomized SVD of tall records without any tall
-/// matrix: for an orthonormal `Q` (d x l), `W = Aᵀ A Q` (one pass over the
-/// records) gives `Bᵀ B = W (Qᵀ W)⁻¹ Wᵀ` for `B = Q_Yᵀ A`, `Q_Y` the
+/// matrix: for an orthonormal `Q` (d x l), `W = Aᵀ A Q` gives `Bᵀ B = W (Qᵀ W)⁻¹ Wᵀ` for `B = Q_Yᵀ A`, `Q_Y` the
 /// orthonormal basis of `Y = A Q` that scikit-learn forms. With
 /// `Qᵀ W = E Λ Eᵀ`, `C = W E Λ^(-1/2)` has `C Cᵀ = Bᵀ B`: the SVD of `C`
 /// (d x l) gives the singular values and right singular vectors of `B`.
 /// Like the covariance solver, it resolves singular values down to about
 /// `1e-7` of the largest. `None` when `Y` has numerical rank below `k`
 /// (the caller then forms `Q_Y`).
-fn rayleigh_ritz<F: Float>(
-    a: Centred<'_, F>,
-    q: Mat<f64>,
-    k: usize,
-) -> Result<Option<SingularPairs>, Error> {
-    let w = a.gram_times(q.as_ref()); // d x l
+fn rayleigh_ritz(q: Mat<f64>, w: Mat<f64>, k: usize) -> Result<Option<SingularPairs>, Error> {
     let l = q.ncols();
     let mut m = Mat::<f64>::zeros(l, l);
     matmul(
@@ -283,6 +300,39 @@ mod tests {
         for i in 0..9 {
             for j in 0..4 {
                 assert!((prod[(i, j)] - y[(i, j)]).abs() < 1e-12, "{i} {j}");
+            }
+        }
+    }
+
+    #[test]
+    fn fused_passes_match_the_gram_route() {
+        // d = 120 > 4 (n_iter + 1) l = 96: fused passes, no Gram matrix.
+        let (n, d) = (500, 120);
+        let x = sample(n, d);
+        let (s, mut vt) = exact_svd(&centred(x.view(), None), n, d).unwrap();
+        let a = Centred {
+            x: x.view(),
+            mean: None,
+        };
+        let p = Randomized {
+            n_components: 2,
+            n_oversamples: 1,
+            n_iter: 7,
+            normalizer: PowerIterationNormalizer::Auto,
+            seed: 3,
+        };
+        let (sr, mut vr) = randomized_svd(a, p).unwrap();
+        flip_rows(&mut vt);
+        flip_rows(&mut vr);
+        for i in 0..2 {
+            assert!(
+                (s[i] - sr[i]).abs() < 1e-6 * s[0],
+                "{i}: {} vs {}",
+                s[i],
+                sr[i]
+            );
+            for j in 0..d {
+                assert!((vt[(i, j)] - vr[(i, j)]).abs() < 1e-4, "{i} {j}");
             }
         }
     }

@@ -180,7 +180,7 @@ impl<F: Float> TruncatedSvdModel<F> {
             .into());
         }
         check::n_features(x, ncols)?;
-        check::finite(x, "TruncatedSvd input")?;
+        linalg::check_finite(x, "TruncatedSvd input")?;
         Ok(())
     }
 }
@@ -200,7 +200,8 @@ impl<F: Float, T> Fit<F, T> for TruncatedSvd {
             .into());
         }
         let x = data.records();
-        check::records(x, "TruncatedSvd training records")?;
+        check::non_empty(x, "TruncatedSvd training records")?;
+        linalg::check_finite(x, "TruncatedSvd training records")?;
         check::min_samples(x.nrows(), 2, "TruncatedSvd training records")?;
         let (n, d) = x.dim();
         let k = self.n_components;
