@@ -2,7 +2,7 @@
 
 use faer::linalg::matmul::matmul;
 use faer::{Accum, Mat, MatMut, MatRef, Par};
-use ndarray::{Array1, Array2, ArrayView2, Axis};
+use ndarray::{Array1, Array2, ArrayView2};
 use oxlearn::parallel::{chunk_ranges, with_threads};
 use oxlearn::params::{
     Params, check_at_least, check_n_threads, check_non_negative, check_positive,
@@ -490,9 +490,7 @@ impl<F: Float, T: Ord + Clone> LogisticRegressionModel<F, T> {
     /// Wrong number of features, non-finite records, or a corrupt model.
     pub fn decision_function(&self, x: ArrayView2<'_, F>) -> Result<Array2<F>, LinearError> {
         self.check_model()?;
-        check::n_features(x, self.coef.ncols())?;
-        check::finite(x, "records")?;
-        Ok(x.dot(&self.coef.t()) + self.intercept.view().insert_axis(Axis(0)))
+        crate::model::decision_values(&self.coef, &self.intercept, x)
     }
 }
 
@@ -502,20 +500,7 @@ impl<F: Float, T: Ord + Clone> Predict<F> for LogisticRegressionModel<F, T> {
 
     fn predict(&self, x: ArrayView2<'_, F>) -> Result<Array1<T>, LinearError> {
         let d = self.decision_function(x)?;
-        let idx = d.rows().into_iter().map(|row| {
-            if row.len() == 1 {
-                usize::from(row[0] > F::zero())
-            } else {
-                let mut best = 0;
-                for (k, v) in row.iter().enumerate() {
-                    if *v > row[best] {
-                        best = k;
-                    }
-                }
-                best
-            }
-        });
-        Ok(self.labels.decode(idx))
+        Ok(self.labels.decode(crate::model::decided_classes(&d)))
     }
 
     fn n_features_in(&self) -> usize {

@@ -166,3 +166,34 @@ impl<F: Float> Predict<F> for MultiTargetLinearModel<F> {
         self.coef.ncols()
     }
 }
+
+/// Decision values `x coef^T + intercept` of a linear classifier (samples x
+/// rows of `coef`), after checking the width and finiteness of `x`.
+pub(crate) fn decision_values<F: Float>(
+    coef: &Array2<F>,
+    intercept: &Array1<F>,
+    x: ArrayView2<'_, F>,
+) -> Result<Array2<F>, LinearError> {
+    check::n_features(x, coef.ncols())?;
+    check::finite(x, "records")?;
+    Ok(x.dot(&coef.t()) + intercept.view().insert_axis(Axis(0)))
+}
+
+/// The class index of each row of decision values: one column means two
+/// classes (the second where the value is positive); otherwise the first
+/// column with the largest value.
+pub(crate) fn decided_classes<F: Float>(d: &Array2<F>) -> impl Iterator<Item = usize> + '_ {
+    d.rows().into_iter().map(|row| {
+        if row.len() == 1 {
+            usize::from(row[0] > F::zero())
+        } else {
+            let mut best = 0;
+            for (k, v) in row.iter().enumerate() {
+                if *v > row[best] {
+                    best = k;
+                }
+            }
+            best
+        }
+    })
+}

@@ -1,7 +1,7 @@
 //! [`SgdClassifier`]: linear classifiers (SVM, logistic regression, ...) by
 //! stochastic gradient descent, one-vs-rest for three classes or more.
 
-use ndarray::{Array1, Array2, ArrayView2, Axis};
+use ndarray::{Array1, Array2, ArrayView2};
 use oxlearn::params::{Params, check_n_threads};
 use oxlearn::random::DEFAULT_SEED;
 use oxlearn::{
@@ -419,9 +419,7 @@ impl<F: Float, T: Ord + Clone> SgdClassifierModel<F, T> {
     /// Wrong number of features, non-finite records, or a corrupt model.
     pub fn decision_function(&self, x: ArrayView2<'_, F>) -> Result<Array2<F>, LinearError> {
         self.check_model()?;
-        check::n_features(x, self.coef.ncols())?;
-        check::finite(x, "records")?;
-        Ok(x.dot(&self.coef.t()) + self.intercept.view().insert_axis(Axis(0)))
+        crate::model::decision_values(&self.coef, &self.intercept, x)
     }
 }
 
@@ -431,20 +429,7 @@ impl<F: Float, T: Ord + Clone> Predict<F> for SgdClassifierModel<F, T> {
 
     fn predict(&self, x: ArrayView2<'_, F>) -> Result<Array1<T>, LinearError> {
         let d = self.decision_function(x)?;
-        let idx = d.rows().into_iter().map(|row| {
-            if row.len() == 1 {
-                usize::from(row[0] > F::zero())
-            } else {
-                let mut best = 0;
-                for (k, v) in row.iter().enumerate() {
-                    if *v > row[best] {
-                        best = k;
-                    }
-                }
-                best
-            }
-        });
-        Ok(self.labels.decode(idx))
+        Ok(self.labels.decode(crate::model::decided_classes(&d)))
     }
 
     fn n_features_in(&self) -> usize {
