@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::error::LinearError;
 use crate::lbfgs;
-use crate::special::fast_exp;
+use oxlearn::math::fast_exp;
 
 /// Rows per parallel task (a fixed partition).
 const TASK_ROWS: usize = 4096;

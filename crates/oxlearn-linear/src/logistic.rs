@@ -11,8 +11,8 @@ use oxlearn::{ClassLabels, DatasetView, Error, Fit, Float, Predict, PredictProba
 use rayon::prelude::*;
 
 use crate::error::LinearError;
-use crate::special::fast_exp;
 use crate::{lbfgs, owlqn};
+use oxlearn::math::fast_exp;
 
 /// The penalty of a [`LogisticRegression`].
 #[derive(Debug, Clone, Copy, PartialEq, Default)]

@@ -149,75 +149,9 @@ pub(crate) fn f_sf(f: f64, d1: f64, d2: f64) -> f64 {
     inc_beta(0.5 * d2, 0.5 * d1, d2 / (d2 + d1 * f))
 }
 
-/// `exp(x)` to within a few ulp, branch-free on the main path so that loops
-/// over slices vectorise: Cody-Waite reduction `x = k ln 2 + r`, `|r| <= ln 2 / 2`,
-/// a degree-13 Taylor polynomial for `exp(r)` (truncation below 1e-17), and
-/// `2^k` built from its bits. Below -708 it returns 0, above 709.78 infinity.
-#[inline]
-pub(crate) fn fast_exp(x: f64) -> f64 {
-    const LN2_HI: f64 = 6.931_471_803_691_238e-1;
-    const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
-    const INV_LN2: f64 = std::f64::consts::LOG2_E;
-    if x.is_nan() {
-        return x;
-    }
-    if x > 709.78 {
-        return f64::INFINITY;
-    }
-    if x < -708.0 {
-        return 0.0;
-    }
-    let k = (x * INV_LN2).round();
-    let r = (x - k * LN2_HI) - k * LN2_LO;
-    // Horner on 1 + r + r²/2! + ... + r¹³/13!.
-    let mut p = 1.0 / 6_227_020_800.0;
-    for c in [
-        1.0 / 479_001_600.0,
-        1.0 / 39_916_800.0,
-        1.0 / 3_628_800.0,
-        1.0 / 362_880.0,
-        1.0 / 40_320.0,
-        1.0 / 5_040.0,
-        1.0 / 720.0,
-        1.0 / 120.0,
-        1.0 / 24.0,
-        1.0 / 6.0,
-        0.5,
-        1.0,
-        1.0,
-    ] {
-        p = p * r + c;
-    }
-    // k in [-1022, 1024]: 2^k as bits, split in two factors to stay normal.
-    let k = k as i64;
-    let half = k / 2;
-    let scale1 = f64::from_bits(((half + 1023) as u64) << 52);
-    let scale2 = f64::from_bits(((k - half + 1023) as u64) << 52);
-    p * scale1 * scale2
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fast_exp_matches_std() {
-        let mut worst = 0.0f64;
-        let mut x = -707.5;
-        while x < 709.7 {
-            let (a, b) = (fast_exp(x), x.exp());
-            worst = worst.max(((a - b) / b).abs());
-            x += 0.0173;
-        }
-        for x in [-1e-300, 0.0, 1e-10, -0.5, 0.5, 1.0, 2.5] {
-            let (a, b) = (fast_exp(x), f64::exp(x));
-            worst = worst.max(((a - b) / b).abs());
-        }
-        assert!(worst < 1e-15, "{worst:e}");
-        assert_eq!(fast_exp(-800.0), 0.0);
-        assert_eq!(fast_exp(800.0), f64::INFINITY);
-        assert!(fast_exp(f64::NAN).is_nan());
-    }
 
     #[test]
     fn ln_gamma_known_values() {

@@ -38,6 +38,7 @@ pub mod dummy;
 mod error;
 mod float;
 mod labels;
+pub mod math;
 pub mod metrics;
 pub mod model_selection;
 pub mod parallel;

@@ -8,6 +8,7 @@
 
 use faer::linalg::matmul::matmul;
 use faer::{Accum, MatMut, MatRef, Par};
+use oxlearn::math::fast_exp;
 use rayon::prelude::*;
 
 use super::covariance::{CovarianceType, log_det_cholesky, precision_cholesky};
@@ -203,41 +204,12 @@ impl<'a> Prepared<'a> {
 
 /// `exp(v)` for the differences `v <= 0` of log-probabilities to their
 /// largest: 0 below -500 (`exp(-500) < 1e-217` vanishes beside the largest
-/// term, 1); otherwise `2^n p(r)` with `v = n ln 2 + r`, `|r| <= ln 2 / 2`
-/// (Cody-Waite reduction) and `p` the degree-13 Taylor polynomial of `exp`
-/// (truncation error below 1e-17), within a few ulps of `f64::exp`. Plain
-/// arithmetic without branches, so that loops over rows vectorise (libm's
-/// `exp` was most of the E-step). NaN gives NaN.
+/// term, 1, and no subnormal enters later sums), otherwise the core crate's
+/// branch-free [`fast_exp`], so that loops over rows vectorise (libm's `exp`
+/// was most of the E-step). NaN gives NaN.
 #[inline]
 pub(crate) fn exp_or_zero(v: f64) -> f64 {
-    const MAGIC: f64 = 6_755_399_441_055_744.0; // 1.5 * 2^52: rounds to an integer.
-    const LN2_HI: f64 = 0.693_147_180_369_123_8; // ln 2 with trailing zero bits
-    const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
-    let x = v.clamp(-500.0, 0.0);
-    let t = x * std::f64::consts::LOG2_E + MAGIC;
-    let n = t - MAGIC;
-    let r = (x - n * LN2_HI) - n * LN2_LO;
-    let mut p = 1.0 / 6_227_020_800.0; // 1/13!
-    for c in [
-        1.0 / 479_001_600.0,
-        1.0 / 39_916_800.0,
-        1.0 / 3_628_800.0,
-        1.0 / 362_880.0,
-        1.0 / 40_320.0,
-        1.0 / 5_040.0,
-        1.0 / 720.0,
-        1.0 / 120.0,
-        1.0 / 24.0,
-        1.0 / 6.0,
-        0.5,
-        1.0,
-        1.0,
-    ] {
-        p = p * r + c;
-    }
-    // 2^n from the low bits of t, which hold n.
-    let e = p * f64::from_bits(t.to_bits().wrapping_add(1023) << 52);
-    // `clamp` keeps NaN; below -500, 0.
+    let e = fast_exp(v);
     if v < -500.0 { 0.0 } else { e }
 }
 
