@@ -12,7 +12,8 @@
 //!   input checks ([`check`]);
 //! - seeded randomness ([`random`]) and thread control ([`parallel`]);
 //! - [`metrics`], [`model_selection`] and [`Pipeline`];
-//! - baselines that ignore the features ([`dummy`]) and shared statistics ([`stats`]).
+//! - baselines that ignore the features ([`dummy`]), shared statistics
+//!   ([`stats`]) and numerical kernels ([`math`]).
 //!
 //! Estimators live in the family crates (`oxlearn-linear`, `oxlearn-trees`,
 //! `oxlearn-cluster`, `oxlearn-preprocessing`); bundled data and generators in
