@@ -5,7 +5,7 @@
 //! - cross-validation splitters implementing [`CrossValidator`]: [`KFold`],
 //!   [`StratifiedKFold`];
 //! - evaluation: [`cross_val_score`], [`cross_validate`], with any
-//!   [`Scorer`](scoring::Scorer) (closures, or the named scorers of [`scoring`]);
+//!   [`Scorer`] (closures, or the named scorers of [`scoring`]);
 //! - search: [`GridSearch`] over candidates built with [`ParamGrid`].
 //!
 //! Every function runs its folds and candidates in parallel with rayon and
