@@ -128,9 +128,101 @@ pub struct SimpleImputerModel<F> {
     #[cfg_attr(feature = "serde", serde(default))]
     add_indicator: bool,
     statistics: Array1<F>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    columns: ImputedColumns,
+}
+
+/// Which input columns an imputer outputs, which get a missing-value
+/// indicator, and the input names: shared by [`SimpleImputer`] and
+/// [`KnnImputer`](crate::KnnImputer).
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub(crate) struct ImputedColumns {
     kept: Vec<usize>,
     indicator: Vec<usize>,
     feature_names_in: Vec<String>,
+}
+
+impl ImputedColumns {
+    /// Keeps column `j` where `keep(j)`, adds an indicator where
+    /// `add_indicator && missing(j)`; an error naming `estimator` (with
+    /// `remedy`) when nothing would be output.
+    pub(crate) fn new(
+        estimator: &str,
+        remedy: &str,
+        names: Vec<String>,
+        keep: impl Fn(usize) -> bool,
+        add_indicator: bool,
+        missing: impl Fn(usize) -> bool,
+    ) -> Result<Self, Error> {
+        let d = names.len();
+        let kept: Vec<usize> = (0..d).filter(|&j| keep(j)).collect();
+        let indicator: Vec<usize> = if add_indicator {
+            (0..d).filter(|&j| missing(j)).collect()
+        } else {
+            Vec::new()
+        };
+        if kept.is_empty() && indicator.is_empty() {
+            return Err(Error::InvalidInput(format!(
+                "{estimator}: every column has no observed value (column 0, `{}`, is all NaN); \
+                 nothing to impute from ({remedy})",
+                names[0]
+            )));
+        }
+        Ok(ImputedColumns {
+            kept,
+            indicator,
+            feature_names_in: names,
+        })
+    }
+
+    /// The imputed input columns, in output order.
+    pub(crate) fn kept(&self) -> &[usize] {
+        &self.kept
+    }
+
+    /// The input columns with an indicator, in output order after the kept ones.
+    pub(crate) fn indicator(&self) -> &[usize] {
+        &self.indicator
+    }
+
+    /// The number of output columns.
+    pub(crate) fn n_out(&self) -> usize {
+        self.kept.len() + self.indicator.len()
+    }
+
+    /// The input columns that are not output.
+    pub(crate) fn dropped(&self) -> Vec<usize> {
+        (0..self.feature_names_in.len())
+            .filter(|j| !self.kept.contains(j))
+            .collect()
+    }
+
+    /// Whether the indices and names fit `d` input features (a loaded model
+    /// may not).
+    pub(crate) fn consistent(&self, d: usize) -> bool {
+        self.kept.iter().chain(&self.indicator).all(|&j| j < d) && self.feature_names_in.len() == d
+    }
+
+    /// The kept columns' names, then `missingindicator_<name>` per indicator.
+    pub(crate) fn names_out(&self, input: &[String]) -> Vec<String> {
+        let names = names_or(input, &self.feature_names_in);
+        let get = |j: usize| {
+            names
+                .get(j)
+                .cloned()
+                .unwrap_or_else(|| format_value(j as f64))
+        };
+        self.kept
+            .iter()
+            .map(|&j| get(j))
+            .chain(
+                self.indicator
+                    .iter()
+                    .map(|&j| format!("missingindicator_{}", get(j))),
+            )
+            .collect()
+    }
 }
 
 /// The statistic of the observed values of one column; `None` when there is none.
@@ -173,22 +265,18 @@ impl<F: Float> SimpleImputerModel<F> {
 
     /// The input columns dropped because they had no observed value at fit.
     pub fn dropped_features(&self) -> Vec<usize> {
-        (0..self.statistics.len())
-            .filter(|j| !self.kept.contains(j))
-            .collect()
+        self.columns.dropped()
     }
 
     /// The input columns that get a missing-value indicator (those with a
     /// missing value at fit; empty without `add_indicator`).
     pub fn indicator_features(&self) -> &[usize] {
-        &self.indicator
+        self.columns.indicator()
     }
 
     fn check(&self, x: ArrayView2<'_, F>) -> Result<(), Error> {
         let d = self.statistics.len();
-        if self.kept.iter().chain(&self.indicator).any(|&j| j >= d)
-            || self.feature_names_in.len() != d
-        {
+        if !self.columns.consistent(d) {
             return Err(Error::InvalidModel(format!(
                 "SimpleImputerModel: column indices or names inconsistent with {d} features"
             )));
@@ -221,22 +309,14 @@ impl<F: Float, T> Fit<F, T> for SimpleImputer {
             .collect();
         let names = data.feature_names();
         let keep_all = self.keep_empty_features || self.strategy == ImputeStrategy::Constant;
-        let kept: Vec<usize> = (0..x.ncols())
-            .filter(|&j| keep_all || stats[j].0.is_some())
-            .collect();
-        let indicator: Vec<usize> = if self.add_indicator {
-            (0..x.ncols()).filter(|&j| stats[j].1).collect()
-        } else {
-            Vec::new()
-        };
-        if kept.is_empty() && indicator.is_empty() {
-            return Err(Error::InvalidInput(format!(
-                "SimpleImputer: every column has no observed value (column 0, `{}`, is all NaN); \
-                 nothing to impute from (set keep_empty_features or use strategy Constant)",
-                names[0]
-            ))
-            .into());
-        }
+        let columns = ImputedColumns::new(
+            "SimpleImputer",
+            "set keep_empty_features or use strategy Constant",
+            names,
+            |j| keep_all || stats[j].0.is_some(),
+            self.add_indicator,
+            |j| stats[j].1,
+        )?;
         let empty_fill = if keep_all { 0.0 } else { f64::NAN };
         Ok(SimpleImputerModel {
             add_indicator: self.add_indicator,
@@ -244,9 +324,7 @@ impl<F: Float, T> Fit<F, T> for SimpleImputer {
                 .iter()
                 .map(|s| F::cast(s.0.unwrap_or(empty_fill)))
                 .collect(),
-            kept,
-            indicator,
-            feature_names_in: names,
+            columns,
         })
     }
 }
@@ -257,15 +335,20 @@ impl<F: Float> Transform<F> for SimpleImputerModel<F> {
     fn transform(&self, x: ArrayView2<'_, F>) -> Result<Array2<F>, PreprocessingError> {
         self.check(x)?;
         check::records_allow_nan(x, "SimpleImputer input")?;
-        let fills: Vec<(usize, F)> = self.kept.iter().map(|&j| (j, self.statistics[j])).collect();
+        let fills: Vec<(usize, F)> = self
+            .columns
+            .kept()
+            .iter()
+            .map(|&j| (j, self.statistics[j]))
+            .collect();
         let n_kept = fills.len();
-        Ok(map_rows(x, n_kept + self.indicator.len(), |row, out| {
+        Ok(map_rows(x, self.columns.n_out(), |row, out| {
             let (imputed, flags) = out.split_at_mut(n_kept);
             for (o, &(j, s)) in imputed.iter_mut().zip(&fills) {
                 let v = row[j];
                 *o = if v.is_nan() { s } else { v };
             }
-            for (o, &j) in flags.iter_mut().zip(&self.indicator) {
+            for (o, &j) in flags.iter_mut().zip(self.columns.indicator()) {
                 *o = if row[j].is_nan() { F::one() } else { F::zero() };
             }
         })?)
@@ -276,22 +359,7 @@ impl<F: Float> Transform<F> for SimpleImputerModel<F> {
     }
 
     fn feature_names_out(&self, input: &[String]) -> Vec<String> {
-        let names = names_or(input, &self.feature_names_in);
-        let get = |j: usize| {
-            names
-                .get(j)
-                .cloned()
-                .unwrap_or_else(|| format_value(j as f64))
-        };
-        self.kept
-            .iter()
-            .map(|&j| get(j))
-            .chain(
-                self.indicator
-                    .iter()
-                    .map(|&j| format!("missingindicator_{}", get(j))),
-            )
-            .collect()
+        self.columns.names_out(input)
     }
 }
 
@@ -312,20 +380,20 @@ impl<F: Float> InverseTransform<F> for SimpleImputerModel<F> {
             .into());
         }
         let d = self.statistics.len();
-        if self.kept.iter().chain(&self.indicator).any(|&j| j >= d) {
+        if !self.columns.consistent(d) {
             return Err(Error::InvalidModel(format!(
                 "SimpleImputerModel: column indices inconsistent with {d} features"
             ))
             .into());
         }
-        let n_kept = self.kept.len();
-        check::n_features(x, n_kept + self.indicator.len())?;
+        let (kept, indicator) = (self.columns.kept(), self.columns.indicator());
+        check::n_features(x, self.columns.n_out())?;
         Ok(map_rows(x, d, |row, out| {
             out.iter_mut().for_each(|o| *o = F::nan());
-            for (&v, &j) in row.iter().zip(&self.kept) {
+            for (&v, &j) in row.iter().zip(kept) {
                 out[j] = v;
             }
-            for (&flag, &j) in row[n_kept..].iter().zip(&self.indicator) {
+            for (&flag, &j) in row[kept.len()..].iter().zip(indicator) {
                 if flag != F::zero() {
                     out[j] = F::nan();
                 }

@@ -21,7 +21,7 @@ use oxlearn::{DatasetView, Error, Fit, Float, Transform, check};
 use rayon::prelude::*;
 
 use crate::error::PreprocessingError;
-use crate::util::{format_value, names_or};
+use crate::impute::ImputedColumns;
 
 /// Query rows per parallel task.
 const BLOCK_ROWS: usize = 64;
@@ -155,9 +155,8 @@ pub struct KnnImputerModel<F> {
     fit_missing: Array2<bool>,
     /// The mean of each column's observed values (none: no observed value).
     means: Vec<Option<F>>,
-    kept: Vec<usize>,
-    indicator: Vec<usize>,
-    feature_names_in: Vec<String>,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    columns: ImputedColumns,
 }
 
 impl<F: Float, T> Fit<F, T> for KnnImputer {
@@ -182,31 +181,20 @@ impl<F: Float, T> Fit<F, T> for KnnImputer {
                 means[j] = Some(F::cast(present.iter().sum::<f64>() / present.len() as f64));
             }
         }
-        let kept: Vec<usize> = (0..d)
-            .filter(|&j| self.keep_empty_features || means[j].is_some())
-            .collect();
-        let indicator: Vec<usize> = if self.add_indicator {
-            (0..d).filter(|&j| missing[j]).collect()
-        } else {
-            Vec::new()
-        };
-        let names = data.feature_names();
-        if kept.is_empty() && indicator.is_empty() {
-            return Err(Error::InvalidInput(format!(
-                "KnnImputer: every column has no observed value (column 0, `{}`, is all NaN); \
-                 nothing to impute from (set keep_empty_features or add_indicator)",
-                names[0]
-            ))
-            .into());
-        }
+        let columns = ImputedColumns::new(
+            "KnnImputer",
+            "set keep_empty_features or add_indicator",
+            data.feature_names(),
+            |j| self.keep_empty_features || means[j].is_some(),
+            self.add_indicator,
+            |j| missing[j],
+        )?;
         Ok(KnnImputerModel {
             params: *self,
             fit_x: x.mapv(|v| if v.is_nan() { F::zero() } else { v }),
             fit_missing: x.mapv(|v| v.is_nan()),
             means,
-            kept,
-            indicator,
-            feature_names_in: names,
+            columns,
         })
     }
 }
@@ -214,21 +202,18 @@ impl<F: Float, T> Fit<F, T> for KnnImputer {
 impl<F: Float> KnnImputerModel<F> {
     /// The input columns dropped because they had no observed value at fit.
     pub fn dropped_features(&self) -> Vec<usize> {
-        (0..self.means.len())
-            .filter(|j| !self.kept.contains(j))
-            .collect()
+        self.columns.dropped()
     }
 
     /// The input columns that get a missing-value indicator (those with a
     /// missing value at fit; empty without `add_indicator`).
     pub fn indicator_features(&self) -> &[usize] {
-        &self.indicator
+        self.columns.indicator()
     }
 
     fn check(&self, x: ArrayView2<'_, F>) -> Result<(), Error> {
         let d = self.means.len();
-        if self.kept.iter().chain(&self.indicator).any(|&j| j >= d)
-            || self.feature_names_in.len() != d
+        if !self.columns.consistent(d)
             || self.fit_x.ncols() != d
             || self.fit_missing.dim() != self.fit_x.dim()
             || self.params.n_neighbors == 0
@@ -336,7 +321,7 @@ impl<F: Float> Transform<F> for KnnImputerModel<F> {
         let n_fit = self.fit_x.nrows();
         let fit: Vec<f64> = self.fit_x.iter().map(|v| v.as_f64()).collect();
         let present: Vec<bool> = self.fit_missing.iter().map(|m| !m).collect();
-        let n_out = self.kept.len() + self.indicator.len();
+        let n_out = self.columns.n_out();
         let mut out = vec![F::zero(); n * n_out];
         if n_out > 0 {
             with_threads(self.params.n_threads, || {
@@ -351,11 +336,15 @@ impl<F: Float> Transform<F> for KnnImputerModel<F> {
                             for (qv, v) in q.iter_mut().zip(row.iter()) {
                                 *qv = v.as_f64();
                             }
-                            let flags: Vec<bool> =
-                                self.indicator.iter().map(|&j| q[j].is_nan()).collect();
+                            let flags: Vec<bool> = self
+                                .columns
+                                .indicator()
+                                .iter()
+                                .map(|&j| q[j].is_nan())
+                                .collect();
                             self.impute_row(&mut q, &fit, &present, &mut dist, &mut cand);
-                            let (imputed, ind) = o.split_at_mut(self.kept.len());
-                            for (o, &j) in imputed.iter_mut().zip(&self.kept) {
+                            let (imputed, ind) = o.split_at_mut(self.columns.kept().len());
+                            for (o, &j) in imputed.iter_mut().zip(self.columns.kept()) {
                                 // Empty kept columns (keep_empty_features) are 0.
                                 *o = if self.means[j].is_some() {
                                     F::cast(q[j])
@@ -379,21 +368,6 @@ impl<F: Float> Transform<F> for KnnImputerModel<F> {
     }
 
     fn feature_names_out(&self, input: &[String]) -> Vec<String> {
-        let names = names_or(input, &self.feature_names_in);
-        let get = |j: usize| {
-            names
-                .get(j)
-                .cloned()
-                .unwrap_or_else(|| format_value(j as f64))
-        };
-        self.kept
-            .iter()
-            .map(|&j| get(j))
-            .chain(
-                self.indicator
-                    .iter()
-                    .map(|&j| format!("missingindicator_{}", get(j))),
-            )
-            .collect()
+        self.columns.names_out(input)
     }
 }
