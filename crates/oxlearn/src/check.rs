@@ -11,6 +11,7 @@
 //! ```
 
 use ndarray::{ArrayView1, ArrayView2};
+use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::float::Float;
@@ -38,8 +39,20 @@ pub fn finite<F: Float>(x: ArrayView2<'_, F>, what: &str) -> Result<()> {
 }
 
 /// The first cell of `x` for which `bad` holds, as an [`Error::NonFinite`].
-fn reject<F: Float>(x: ArrayView2<'_, F>, what: &str, bad: impl Fn(F) -> bool) -> Result<()> {
-    if !x.iter().any(|&v| bad(v)) {
+fn reject<F: Float>(
+    x: ArrayView2<'_, F>,
+    what: &str,
+    bad: impl Fn(F) -> bool + Sync,
+) -> Result<()> {
+    // The common case, no bad value, checked without branches (so that it
+    // vectorises) over blocks in parallel; the slow search only on failure.
+    let any_bad = match x.as_slice_memory_order() {
+        Some(all) => all
+            .par_chunks(1 << 14)
+            .any(|block| block.iter().fold(false, |acc, &v| acc | bad(v))),
+        None => x.iter().any(|&v| bad(v)),
+    };
+    if !any_bad {
         return Ok(());
     }
     match x.indexed_iter().find(|(_, v)| bad(**v)) {

@@ -36,6 +36,7 @@ pub trait Float:
     + Send
     + Sync
     + 'static
+    + crate::simd::SimdFloat
 {
     /// Converts any primitive number to `Self`, rounding to the nearest
     /// representable value (NaN if the value has no representation at all).

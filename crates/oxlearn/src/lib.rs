@@ -46,6 +46,7 @@ pub mod parallel;
 pub mod params;
 mod pipeline;
 pub mod random;
+pub mod simd;
 pub mod stats;
 mod traits;
 

@@ -3,10 +3,11 @@
 use ndarray::Array2;
 use oxlearn::Float;
 use oxlearn::random::Rng;
+use oxlearn::simd::{Simd, WithSimd, dispatch};
 use rand::Rng as _;
 use rayon::prelude::*;
 
-use super::lloyd::{CHUNK, Rows, sq_dist, weight};
+use super::lloyd::{CHUNK, Rows, weight};
 use crate::error::{ClusterError, Result};
 
 /// Total weight in `f64`, an error when it is not positive.
@@ -19,64 +20,129 @@ fn total_weight<F: Float>(w: Option<&[F]>, n: usize) -> Result<f64> {
     }
 }
 
-/// The first index whose cumulative sum is `>= value` (numpy's
-/// `searchsorted(side="left")`), clipped to the last index.
-fn search(cumsum: &[f64], value: f64) -> usize {
-    cumsum
-        .partition_point(|&c| c < value)
-        .min(cumsum.len().saturating_sub(1))
+/// Squared distances of the `m` rows of one chunk to the candidates
+/// (`out[t * m + r]` for row `r`), each capped at the row's current
+/// closest distance, and the weighted sum per candidate: a kernel for
+/// [`dispatch`].
+struct Potentials<'a, F> {
+    x: Rows<'a, F>,
+    w: Option<&'a [F]>,
+    start: usize,
+    candidates: &'a [&'a [F]],
+    closest: &'a [F],
+    out: &'a mut [F],
 }
 
-/// For each candidate `t`, `dist[i * T + t] = min(closest[i], |x_i - cand_t|^2)`
-/// and the weighted sum of those over all rows: one pass over the rows for
-/// all candidates, per chunk, sums combined in chunk order.
+impl<F: Float> WithSimd for Potentials<'_, F> {
+    type Output = Vec<f64>;
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) -> Vec<f64> {
+        let m = self.closest.len();
+        let zero = F::simd_splat(simd, F::zero());
+        // Candidate by candidate, so that the potential stays in a register;
+        // the chunk's rows stay in cache between candidates.
+        let mut pots = Vec::with_capacity(self.candidates.len());
+        for (cand, out) in self.candidates.iter().zip(self.out.chunks_exact_mut(m)) {
+            let (cv, ct) = F::as_simd::<S>(cand);
+            let mut pot = F::zero();
+            for (r, (o, &cap)) in out.iter_mut().zip(self.closest).enumerate() {
+                let i = self.start + r;
+                let (xv, xt) = F::as_simd::<S>(self.x.row(i));
+                let mut acc = zero;
+                for (&a, &b) in xv.iter().zip(cv) {
+                    let diff = F::simd_sub(simd, a, b);
+                    acc = F::simd_mul_add(simd, diff, diff, acc);
+                }
+                let mut dist = F::simd_reduce_sum(simd, acc);
+                for (&a, &b) in xt.iter().zip(ct) {
+                    dist = (a - b).mul_add(a - b, dist);
+                }
+                let dist = if dist < cap { dist } else { cap };
+                *o = dist;
+                pot = weight(self.w, i).mul_add(dist, pot);
+            }
+            pots.push(pot.as_f64());
+        }
+        pots
+    }
+}
+
+/// For each candidate `t`, `trial[c * T * CHUNK + t * len + r] =
+/// min(closest, |x - cand_t|^2)` for row `r` of chunk `c` (of `len` rows),
+/// and the weighted sum of those per chunk and candidate: one pass over the
+/// rows for all candidates.
 fn potentials<F: Float>(
     x: Rows<'_, F>,
     w: Option<&[F]>,
     closest: &[F],
-    candidates: &[usize],
-    dist: &mut [F],
-) -> Vec<f64> {
-    let n_cand = candidates.len();
-    let cands: Vec<&[F]> = candidates.iter().map(|&c| x.row(c)).collect();
-    let parts: Vec<Vec<f64>> = dist
-        .par_chunks_mut(CHUNK * n_cand)
+    candidates: &[&[F]],
+    trial: &mut [F],
+) -> Vec<Vec<f64>> {
+    trial
+        .par_chunks_mut(CHUNK * candidates.len())
         .zip(closest.par_chunks(CHUNK))
         .enumerate()
-        .map(|(ci, (dc, cl))| {
-            let start = ci * CHUNK;
-            let mut pot = vec![F::zero(); n_cand];
-            for (i, (di, &c)) in dc.chunks_exact_mut(n_cand).zip(cl).enumerate() {
-                let row = x.row(start + i);
-                let wi = weight(w, start + i);
-                for ((p, dt), cand) in pot.iter_mut().zip(di).zip(&cands) {
-                    *dt = sq_dist(row, cand).min(c);
-                    *p += wi * *dt;
-                }
-            }
-            pot.into_iter().map(Float::as_f64).collect()
+        .map(|(ci, (out, closest))| {
+            dispatch(Potentials {
+                x,
+                w,
+                start: ci * CHUNK,
+                candidates,
+                closest,
+                out,
+            })
         })
-        .collect();
-    let mut total = vec![0.0; n_cand];
-    for part in parts {
-        for (t, p) in total.iter_mut().zip(part) {
-            *t += p;
-        }
-    }
-    total
+        .collect()
 }
 
-/// `closest[i] = |x_i - x_center|^2` for every row.
-fn distances_to<F: Float>(x: Rows<'_, F>, closest: &mut [F], center: usize) {
-    let c = x.row(center);
+/// `closest[i] = |x_i - x_center|^2` for every row, and the weighted sum
+/// of those per chunk.
+fn distances_to<F: Float>(
+    x: Rows<'_, F>,
+    w: Option<&[F]>,
+    closest: &mut [F],
+    center: usize,
+) -> Vec<f64> {
+    let c = [x.row(center)];
+    let far = [F::infinity(); CHUNK];
     closest
         .par_chunks_mut(CHUNK)
         .enumerate()
-        .for_each(|(ci, cl)| {
-            for (i, cv) in cl.iter_mut().enumerate() {
-                *cv = sq_dist(x.row(ci * CHUNK + i), c);
-            }
-        });
+        .map(|(ci, out)| {
+            let len = out.len();
+            dispatch(Potentials {
+                x,
+                w,
+                start: ci * CHUNK,
+                candidates: &c,
+                closest: &far[..len],
+                out,
+            })[0]
+        })
+        .collect()
+}
+
+/// The row drawn for a value `u` in `[0, total)`: the first whose running
+/// weighted distance reaches `u` (chunk totals first, then the rows of
+/// that chunk), clipped to the last row of the chunk reached.
+fn draw<F: Float>(closest: &[F], w: Option<&[F]>, totals: &[f64], u: f64) -> usize {
+    let mut rest = u;
+    let mut ci = 0;
+    while ci + 1 < totals.len() && rest > totals[ci] {
+        rest -= totals[ci];
+        ci += 1;
+    }
+    let start = ci * CHUNK;
+    let chunk = &closest[start..(start + CHUNK).min(closest.len())];
+    let mut run = 0.0;
+    for (r, &d) in chunk.iter().enumerate() {
+        run += (weight(w, start + r) * d).as_f64();
+        if run >= rest {
+            return start + r;
+        }
+    }
+    start + chunk.len().saturating_sub(1)
 }
 
 /// scikit-learn's `_kmeans_plusplus`: the first centre is a row drawn with
@@ -112,32 +178,30 @@ pub(crate) fn kmeans_plusplus_indices<F: Float>(
     let total = total_weight(w, n)?;
     let n_trials = 2 + (k as f64).ln().floor() as usize;
     let mut chosen = Vec::with_capacity(k);
-    let mut cumsum = vec![0.0f64; n];
-    let mut run = 0.0;
-    for (i, c) in cumsum.iter_mut().enumerate() {
-        run += weight(w, i).as_f64();
-        *c = run;
-    }
-    let first = search(&cumsum, rng.random::<f64>() * total);
+    let first = {
+        let u = rng.random::<f64>() * total;
+        let mut run = 0.0;
+        (0..n)
+            .find(|&i| {
+                run += weight(w, i).as_f64();
+                run >= u
+            })
+            .unwrap_or(n - 1)
+    };
     chosen.push(first);
     let mut closest = vec![F::zero(); n];
-    distances_to(x, &mut closest, first);
-    let mut dist = vec![F::zero(); n * n_trials];
-    let mut pot: f64 = closest
-        .iter()
-        .enumerate()
-        .map(|(i, &d)| (weight(w, i) * d).as_f64())
-        .sum();
+    let mut totals = distances_to(x, w, &mut closest, first);
+    let mut pot: f64 = totals.iter().sum();
+    let mut trial = vec![F::zero(); n * n_trials];
     for _ in 1..k {
-        let mut run = 0.0;
-        for (i, (cs, &d)) in cumsum.iter_mut().zip(&closest).enumerate() {
-            run += (weight(w, i) * d).as_f64();
-            *cs = run;
-        }
         let candidates: Vec<usize> = (0..n_trials)
-            .map(|_| search(&cumsum, rng.random::<f64>() * pot))
+            .map(|_| draw(&closest, w, &totals, rng.random::<f64>() * pot))
             .collect();
-        let pots = potentials(x, w, &closest, &candidates, &mut dist);
+        let rows: Vec<&[F]> = candidates.iter().map(|&c| x.row(c)).collect();
+        let parts = potentials(x, w, &closest, &rows, &mut trial);
+        let pots: Vec<f64> = (0..n_trials)
+            .map(|t| parts.iter().map(|p| p[t]).sum())
+            .collect();
         let mut best = 0;
         for (t, &p) in pots.iter().enumerate() {
             if p < pots[best] {
@@ -145,9 +209,14 @@ pub(crate) fn kmeans_plusplus_indices<F: Float>(
             }
         }
         pot = pots[best];
-        for (cl, d) in closest.iter_mut().zip(dist.chunks_exact(n_trials)) {
-            *cl = d[best];
-        }
+        totals = parts.iter().map(|p| p[best]).collect();
+        closest
+            .par_chunks_mut(CHUNK)
+            .zip(trial.par_chunks(CHUNK * n_trials))
+            .for_each(|(cl, tr)| {
+                let len = cl.len();
+                cl.copy_from_slice(&tr[best * len..(best + 1) * len]);
+            });
         chosen.push(candidates[best]);
     }
     Ok(chosen)

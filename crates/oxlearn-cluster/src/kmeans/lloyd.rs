@@ -5,10 +5,11 @@
 //! chunks of [`CHUNK`] rows, and per-chunk results are combined in chunk
 //! order, so the result does not depend on the number of threads.
 
-use ndarray::linalg::general_mat_mul;
 use ndarray::{Array2, ArrayView2, Axis};
 use oxlearn::Float;
 use rayon::prelude::*;
+
+use super::kernel::{Accumulate, PackedCenters};
 
 /// Rows per chunk: a block small enough for its distance matrix to stay in cache.
 pub(crate) const CHUNK: usize = 256;
@@ -40,16 +41,6 @@ impl<'a, F: Float> Rows<'a, F> {
     #[inline]
     pub fn row(&self, i: usize) -> &'a [F] {
         &self.data[i * self.d..(i + 1) * self.d]
-    }
-
-    /// The rows of chunk `ci` (of [`CHUNK`] rows).
-    #[inline]
-    pub fn chunk(&self, ci: usize) -> ArrayView2<'a, F> {
-        let start = (ci * CHUNK * self.d).min(self.data.len());
-        let end = ((ci + 1) * CHUNK * self.d).min(self.data.len());
-        let m = (end - start).checked_div(self.d).unwrap_or(0);
-        ArrayView2::from_shape((m, self.d), &self.data[start..end])
-            .unwrap_or_else(|_| unreachable!("the chunk holds m x d values"))
     }
 }
 
@@ -123,10 +114,9 @@ impl<F: Float> Sums<F> {
 }
 
 /// Assigns every row of `x` to its nearest centre (ties go to the lowest
-/// index) and writes the labels. Distances are `|c|^2 - 2 x.c` (the `|x|^2`
-/// term does not change the argmin), with `x.c` computed as one small matrix
-/// product per chunk of rows. With `accumulate`, also returns the weighted
-/// sums of the rows of each cluster.
+/// index) with the register-blocked kernel of [`super::kernel`] and writes
+/// the labels. With `accumulate`, also returns the weighted sums of the rows
+/// of each cluster, accumulated in the same pass.
 pub(crate) fn assign<F: Float>(
     x: Rows<'_, F>,
     w: Option<&[F]>,
@@ -134,45 +124,23 @@ pub(crate) fn assign<F: Float>(
     labels: &mut [usize],
     accumulate: bool,
 ) -> Option<Sums<F>> {
-    let (k, d) = centers.dim();
-    let cnorm: Vec<F> = centers.rows().into_iter().map(|c| c.dot(&c)).collect();
-    let ct = centers.t();
+    let packed = PackedCenters::new(centers);
+    let (k, d) = (packed.k(), x.d);
     let parts: Vec<Option<Sums<F>>> = labels
         .par_chunks_mut(CHUNK)
         .enumerate()
         .map(|(ci, lab)| {
             let start = ci * CHUNK;
-            let mut dots = Array2::zeros((lab.len(), k));
-            general_mat_mul(F::one(), &x.chunk(ci), &ct, F::zero(), &mut dots);
-            let dots = dots
-                .as_slice()
-                .unwrap_or_else(|| unreachable!("`zeros` is in standard layout"));
             let mut acc = accumulate.then(|| Sums {
                 sums: vec![F::zero(); k * d],
                 weights: vec![F::zero(); k],
             });
-            for (i, (l, row)) in lab.iter_mut().zip(dots.chunks_exact(k)).enumerate() {
-                let mut best = 0;
-                let mut best_d = F::infinity();
-                for (j, (&dot, &cn)) in row.iter().zip(&cnorm).enumerate() {
-                    let dist = cn - (dot + dot);
-                    if dist < best_d {
-                        best_d = dist;
-                        best = j;
-                    }
-                }
-                *l = best;
-                if let Some(acc) = acc.as_mut() {
-                    let wi = weight(w, start + i);
-                    for (s, &v) in acc.sums[best * d..(best + 1) * d]
-                        .iter_mut()
-                        .zip(x.row(start + i))
-                    {
-                        *s += wi * v;
-                    }
-                    acc.weights[best] += wi;
-                }
-            }
+            let target = acc.as_mut().map(|a| Accumulate {
+                weights: w,
+                sums: &mut a.sums,
+                totals: &mut a.weights,
+            });
+            packed.nearest(x, start, lab, target);
             acc
         })
         .collect();

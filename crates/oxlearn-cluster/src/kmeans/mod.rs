@@ -4,12 +4,13 @@
 
 mod elkan;
 pub(crate) mod init;
+mod kernel;
 pub(crate) mod lloyd;
 mod minibatch;
 
 pub use minibatch::{MiniBatchKMeans, MiniBatchKMeansModel};
 
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, s};
 use oxlearn::params::{Params, check_at_least, check_non_negative};
 use oxlearn::random::{DEFAULT_SEED, task_rng};
 use oxlearn::{DatasetView, Fit, Float, Predict, Transform, check, parallel};
@@ -258,21 +259,36 @@ pub(crate) fn mean_variance<F: Float>(x: ArrayView2<'_, F>) -> F {
 /// the mean of the per-feature variances (two passes, as numpy's `var`).
 pub(crate) fn centre<F: Float>(x: ArrayView2<'_, F>) -> (Array2<F>, Array1<F>, F) {
     let (n, d) = x.dim();
+    let block = |c: usize| x.slice(s![c * CHUNK..((c + 1) * CHUNK).min(n), ..]);
+    // Per-chunk column sums, added in chunk order: the same on any thread count.
+    let parts: Vec<Array1<F>> = (0..n.div_ceil(CHUNK))
+        .into_par_iter()
+        .map(|c| block(c).sum_axis(Axis(0)))
+        .collect();
     let mut mean = Array1::zeros(d);
-    for row in x.rows() {
-        mean += &row;
+    for p in &parts {
+        mean += p;
     }
     mean /= F::cast(n);
     let mut xc = Array2::zeros((n, d));
-    let mut sq = Array1::<F>::zeros(d);
-    for (mut out, row) in xc.rows_mut().into_iter().zip(x.rows()) {
-        for ((o, s), (&v, &m)) in out.iter_mut().zip(sq.iter_mut()).zip(row.iter().zip(&mean)) {
-            let c = v - m;
-            *o = c;
-            *s += c * c;
-        }
-    }
-    let var = sq.sum() / F::cast(n * d);
+    let sq: Vec<F> = xc
+        .as_slice_mut()
+        .unwrap_or_else(|| unreachable!("`zeros` is in standard layout"))
+        .par_chunks_mut(CHUNK * d)
+        .enumerate()
+        .map(|(c, out)| {
+            let mut sq = F::zero();
+            for (o, row) in out.chunks_exact_mut(d).zip(block(c).rows()) {
+                for ((o, &v), &m) in o.iter_mut().zip(&row).zip(&mean) {
+                    let c = v - m;
+                    *o = c;
+                    sq += c * c;
+                }
+            }
+            sq
+        })
+        .collect();
+    let var = sq.into_iter().fold(F::zero(), |a, b| a + b) / F::cast(n * d);
     (xc, mean, var)
 }
 
