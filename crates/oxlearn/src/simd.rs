@@ -13,11 +13,15 @@
 //! kernels the vector operations of `f32` and `f64` under one name, so one
 //! kernel serves both.
 //!
-//! Results do not depend on the instruction set: [`SimdFloat::simd_mul_add`] is a
-//! fused multiply-add on every CPU (a library call where the CPU has no FMA
-//! instruction), so the same input gives the same bits everywhere.
+//! Element-wise results do not depend on the instruction set:
+//! [`SimdFloat::simd_mul_add`] is a fused multiply-add on every CPU (a
+//! library call where the CPU has no FMA instruction). Sums across lanes do:
+//! a kernel that adds up a vector's lanes rounds differently with 4 lanes
+//! than with 1, so such results can differ in the last bits between CPUs
+//! (never between runs or thread counts on one machine). [`Scalar`] runs a
+//! kernel with one-lane vectors, for tests of the portable path.
 
-pub use pulp::{Simd, WithSimd};
+pub use pulp::{Scalar, Simd, WithSimd};
 
 /// Runs a kernel compiled for the best vector instructions this CPU
 /// supports (AVX2 + FMA on x86-64 when present, checked once and cached).

@@ -278,4 +278,50 @@ mod tests {
         packed.nearest(Rows::new(x.view()), 0, &mut labels, None);
         assert_eq!(labels, vec![3, 3]);
     }
+
+    /// Labels and sums from the portable (one-lane) kernel and from the
+    /// kernel for this CPU's vectors.
+    fn both_paths<F: Float>(n: usize, k: usize, d: usize) -> [(Vec<usize>, Vec<F>, Vec<F>); 2] {
+        let x = Array2::from_shape_fn((n, d), |(i, f)| {
+            F::cast(((i * 37 + f * 11) % 23) as f64 * 0.37 - 4.0)
+        });
+        let c = Array2::from_shape_fn((k, d), |(j, f)| {
+            F::cast(((j * 13 + f * 7) % 17) as f64 * 0.41 - 3.0)
+        });
+        let w: Vec<F> = (0..n).map(|i| F::cast(1.0 + (i % 3) as f64)).collect();
+        let packed = PackedCenters::new(c.view());
+        let rows = Rows::new(x.view());
+        let run = |portable: bool| {
+            let (mut labels, mut sums, mut totals) =
+                (vec![0; n], vec![F::zero(); k * d], vec![F::zero(); k]);
+            let job = Nearest {
+                packed: &packed,
+                x: rows,
+                start: 0,
+                labels: &mut labels,
+                acc: Some(Accumulate {
+                    weights: Some(&w),
+                    sums: &mut sums,
+                    totals: &mut totals,
+                }),
+            };
+            if portable {
+                job.with_simd(oxlearn::simd::Scalar::new());
+            } else {
+                dispatch(job);
+            }
+            (labels, sums, totals)
+        };
+        [run(true), run(false)]
+    }
+
+    #[test]
+    fn portable_and_vector_kernels_agree_bit_for_bit() {
+        for (n, k, d) in [(50, 17, 5), (9, 3, 16), (33, 40, 7)] {
+            let [a, b] = both_paths::<f64>(n, k, d);
+            assert_eq!(a, b, "f64 n {n} k {k} d {d}");
+            let [a, b] = both_paths::<f32>(n, k, d);
+            assert_eq!(a, b, "f32 n {n} k {k} d {d}");
+        }
+    }
 }
