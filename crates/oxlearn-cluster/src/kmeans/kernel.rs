@@ -126,7 +126,7 @@ impl<F: Float> WithSimd for Nearest<'_, F> {
 }
 
 impl<F: Float> Nearest<'_, F> {
-    /// Tile by tile of [`RB`] rows: gather, distances, nearest, accumulate.
+    /// Tile by tile of [`RB`] rows: distances, nearest, accumulate.
     #[inline(always)]
     fn run<S: Simd, const NV: usize>(self, simd: S) {
         let Nearest {
@@ -137,18 +137,14 @@ impl<F: Float> Nearest<'_, F> {
             mut acc,
         } = self;
         let (d, width) = (packed.d, packed.norms.len());
-        // `tile[f * RB + r]` is feature `f` of row `r` of the tile.
-        let mut tile = vec![F::zero(); d * RB];
         // `dist[r * width + j]`: `|c_j|^2 - 2 x_r.c_j` for the tile's rows.
         let mut dist = vec![F::zero(); RB * width];
         for (t, lab) in labels.chunks_mut(RB).enumerate() {
             let first = start + t * RB;
-            for (r, i) in (first..first + lab.len()).enumerate() {
-                for (tf, &v) in tile.chunks_exact_mut(RB).zip(x.row(i)) {
-                    tf[r] = v;
-                }
-            }
-            tile_distances::<F, S, NV>(simd, packed, &tile, &mut dist);
+            // A short last tile repeats its last row; the extra results are unused.
+            let last = first + lab.len() - 1;
+            let tile: [&[F]; RB] = std::array::from_fn(|r| x.row((first + r).min(last)));
+            tile_distances::<F, S, NV>(simd, packed, tile, &mut dist);
             for ((r, l), dr) in lab.iter_mut().enumerate().zip(dist.chunks_exact(width)) {
                 let j = nearest_in_row(simd, packed, dr);
                 *l = j;
@@ -169,9 +165,10 @@ impl<F: Float> Nearest<'_, F> {
 fn tile_distances<F: Float, S: Simd, const NV: usize>(
     simd: S,
     p: &PackedCenters<F>,
-    tile: &[F],
+    tile: [&[F]; RB],
     dist: &mut [F],
 ) {
+    let [r0, r1, r2, r3] = tile;
     let d = p.d;
     let lanes = F::simd_lanes::<S>();
     let width = p.norms.len();
@@ -185,8 +182,9 @@ fn tile_distances<F: Float, S: Simd, const NV: usize>(
         .enumerate()
     {
         let mut dots = [[zero; NV]; RB];
-        for (c, xs) in block.chunks_exact(NV).zip(tile.chunks_exact(RB)) {
-            for (dr, &xv) in dots.iter_mut().zip(xs) {
+        let features = r0.iter().zip(r1).zip(r2).zip(r3);
+        for (c, (((&x0, &x1), &x2), &x3)) in block.chunks_exact(NV).zip(features) {
+            for (dr, xv) in dots.iter_mut().zip([x0, x1, x2, x3]) {
                 let xv = F::simd_splat(simd, xv);
                 for v in 0..NV {
                     dr[v] = F::simd_mul_add(simd, xv, c[v], dr[v]);
