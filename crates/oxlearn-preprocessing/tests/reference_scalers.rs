@@ -475,10 +475,11 @@ fn quantile_transformer() {
     }
 }
 
-/// The three Yeo-Johnson cases of the fixture: key, data, hyperparameters, rows kept.
-fn yeo_johnson_cases(
-    fx: &serde_json::Value,
-) -> [(&'static str, Dataset<f64, ()>, PowerTransformer, Vec<usize>); 3] {
+/// A fixture case: key, data, hyperparameters, rows kept.
+type Case = (&'static str, Dataset<f64, ()>, PowerTransformer, Vec<usize>);
+
+/// The three Yeo-Johnson cases of the fixture.
+fn yeo_johnson_cases(fx: &serde_json::Value) -> [Case; 3] {
     let rows_w = indices(&fx["rows_wine"]);
     let rows_p = indices(&fx["rows_penguins"]);
     let wine = wine().records().to_owned();
