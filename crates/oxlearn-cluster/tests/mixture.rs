@@ -386,3 +386,98 @@ fn collapsed_component_names_reg_covar() {
         .unwrap();
     assert!(model.lower_bound().is_finite());
 }
+
+/// The empirical mean and covariance (divided by n) of some rows.
+fn moments(rows: &[Vec<f64>]) -> (Vec<f64>, Vec<Vec<f64>>) {
+    let (n, d) = (rows.len() as f64, rows[0].len());
+    let mean: Vec<f64> = (0..d)
+        .map(|f| rows.iter().map(|r| r[f]).sum::<f64>() / n)
+        .collect();
+    let cov = (0..d)
+        .map(|a| {
+            (0..d)
+                .map(|b| {
+                    rows.iter()
+                        .map(|r| (r[a] - mean[a]) * (r[b] - mean[b]))
+                        .sum::<f64>()
+                        / n
+                })
+                .collect()
+        })
+        .collect();
+    (mean, cov)
+}
+
+#[test]
+fn samples_follow_the_fitted_mixture() {
+    let iris = oxlearn_datasets::iris().expect("iris");
+    for kind in [
+        CovarianceType::Full,
+        CovarianceType::Tied,
+        CovarianceType::Diag,
+        CovarianceType::Spherical,
+    ] {
+        let model = GaussianMixture::new(3)
+            .covariance_type(kind)
+            .fit(Dataset::from_records(iris.records().to_owned()).view())
+            .expect("fit");
+        let n = 60_000;
+        let (rows, components) = model.sample(n, 3).expect("sample");
+        assert_eq!(rows.dim(), (n, 4));
+        // Grouped by component, in component order.
+        assert!(components.windows(2).into_iter().all(|w| w[0] <= w[1]));
+        let (again, _) = model.sample(n, 3).expect("sample");
+        assert_eq!(rows, again, "same seed, same rows");
+        let covariances = model.covariances();
+        for j in 0..3 {
+            let mine: Vec<Vec<f64>> = rows
+                .outer_iter()
+                .zip(&components)
+                .filter(|(_, c)| **c == j)
+                .map(|(r, _)| r.to_vec())
+                .collect();
+            let share = mine.len() as f64 / n as f64;
+            assert!(
+                (share - model.weights()[j]).abs() < 0.01,
+                "{kind:?} weight {j}: {share}"
+            );
+            let (mean, cov) = moments(&mine);
+            let want = |a: usize, b: usize| match kind {
+                CovarianceType::Full => covariances[[j, a, b]],
+                CovarianceType::Tied => covariances[[a, b]],
+                CovarianceType::Diag => {
+                    if a == b {
+                        covariances[[j, a]]
+                    } else {
+                        0.0
+                    }
+                }
+                CovarianceType::Spherical => {
+                    if a == b {
+                        covariances[[j]]
+                    } else {
+                        0.0
+                    }
+                }
+            };
+            let scale = (0..4).map(|a| want(a, a)).fold(0.0, f64::max);
+            for a in 0..4 {
+                let sd = want(a, a).sqrt();
+                assert!(
+                    (mean[a] - model.means()[[j, a]]).abs() < 0.05 * sd,
+                    "{kind:?} mean {j},{a}: {} vs {}",
+                    mean[a],
+                    model.means()[[j, a]]
+                );
+                for (b, &got) in cov[a].iter().enumerate() {
+                    assert!(
+                        (got - want(a, b)).abs() < 0.05 * scale,
+                        "{kind:?} covariance {j},{a},{b}: {got} vs {}",
+                        want(a, b)
+                    );
+                }
+            }
+        }
+        assert!(model.sample(0, 3).is_err());
+    }
+}

@@ -68,3 +68,51 @@ pub fn permutation(n: usize, seed: u64) -> Vec<usize> {
     idx.shuffle(&mut rng_from_seed(seed));
     idx
 }
+
+/// Standard normal variates by Marsaglia's polar method, which makes them in
+/// pairs: the second of each pair is kept for the next call.
+///
+/// ```
+/// use oxlearn::random::{StandardNormal, rng_from_seed};
+///
+/// let mut rng = rng_from_seed(0);
+/// let mut normal = StandardNormal::new();
+/// let z: Vec<f64> = (0..20_000).map(|_| normal.sample(&mut rng)).collect();
+/// let mean = z.iter().sum::<f64>() / z.len() as f64;
+/// let var = z.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / z.len() as f64;
+/// assert!(mean.abs() < 0.03 && (var - 1.0).abs() < 0.05);
+/// ```
+#[derive(Debug, Default, Clone)]
+pub struct StandardNormal {
+    spare: Option<f64>,
+}
+
+impl StandardNormal {
+    /// A sampler with no value kept.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// One draw from N(0, 1).
+    pub fn sample(&mut self, rng: &mut Rng) -> f64 {
+        use rand::Rng as _;
+        if let Some(z) = self.spare.take() {
+            return z;
+        }
+        loop {
+            let u = 2.0 * rng.random::<f64>() - 1.0;
+            let v = 2.0 * rng.random::<f64>() - 1.0;
+            let s = u * u + v * v;
+            if s > 0.0 && s < 1.0 {
+                let factor = (-2.0 * s.ln() / s).sqrt();
+                self.spare = Some(v * factor);
+                return u * factor;
+            }
+        }
+    }
+
+    /// An `rows x cols` matrix of N(0, 1) draws, filled row by row.
+    pub fn matrix(&mut self, rng: &mut Rng, rows: usize, cols: usize) -> ndarray::Array2<f64> {
+        ndarray::Array2::from_shape_simple_fn((rows, cols), || self.sample(rng))
+    }
+}

@@ -4,6 +4,7 @@
 mod covariance;
 mod em;
 mod model;
+mod sample;
 
 pub use covariance::CovarianceType;
 pub use model::GaussianMixtureModel;

@@ -57,41 +57,7 @@ pub use friedman::{MakeFriedman1, make_friedman1};
 pub use regression::{MakeRegression, make_regression};
 pub use shapes::{MakeCircles, MakeMoons, make_circles, make_moons};
 
-/// Standard normal variates by Marsaglia's polar method, which makes them in
-/// pairs: the second of each pair is kept for the next call.
-#[derive(Debug, Default, Clone)]
-pub(crate) struct StandardNormal {
-    spare: Option<f64>,
-}
-
-impl StandardNormal {
-    /// A sampler with no value kept.
-    pub(crate) fn new() -> Self {
-        Self::default()
-    }
-
-    /// One draw from N(0, 1).
-    pub(crate) fn sample(&mut self, rng: &mut Rng) -> f64 {
-        if let Some(z) = self.spare.take() {
-            return z;
-        }
-        loop {
-            let u = 2.0 * rng.random::<f64>() - 1.0;
-            let v = 2.0 * rng.random::<f64>() - 1.0;
-            let s = u * u + v * v;
-            if s > 0.0 && s < 1.0 {
-                let factor = (-2.0 * s.ln() / s).sqrt();
-                self.spare = Some(v * factor);
-                return u * factor;
-            }
-        }
-    }
-
-    /// An `rows x cols` matrix of N(0, 1) draws, filled row by row.
-    pub(crate) fn matrix(&mut self, rng: &mut Rng, rows: usize, cols: usize) -> Array2<f64> {
-        Array2::from_shape_simple_fn((rows, cols), || self.sample(rng))
-    }
-}
+pub(crate) use oxlearn::random::StandardNormal;
 
 /// An `rows x cols` matrix of U[0, 1) draws, filled row by row.
 pub(crate) fn uniform_matrix(rng: &mut Rng, rows: usize, cols: usize) -> Array2<f64> {

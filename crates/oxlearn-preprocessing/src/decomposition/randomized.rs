@@ -17,9 +17,8 @@
 use faer::dyn_stack::{MemBuffer, MemStack};
 use faer::linalg::matmul::matmul;
 use faer::{Accum, Mat, MatRef, Par};
-use oxlearn::random::rng_from_seed;
+use oxlearn::random::{StandardNormal, rng_from_seed};
 use oxlearn::{Error, Float};
-use rand::Rng as _;
 
 use super::linalg::{Centred, centred_gram, eigh_descending, svd_seq, thin_q};
 
@@ -137,10 +136,11 @@ pub(crate) fn randomized_svd<F: Float>(
     };
     let size = p.n_components + p.n_oversamples;
     let mut rng = rng_from_seed(p.seed);
+    let mut normal = StandardNormal::new();
     let mut omega = Mat::<f64>::zeros(q, size);
     for j in 0..size {
         for i in 0..q {
-            omega[(i, j)] = standard_normal(&mut rng);
+            omega[(i, j)] = normal.sample(&mut rng);
         }
     }
     let normalizer = match p.normalizer {
@@ -262,13 +262,6 @@ fn rayleigh_ritz(q: Mat<f64>, w: Mat<f64>, k: usize) -> Result<Option<SingularPa
         s[..k].to_vec(),
         Mat::from_fn(k, d, |i, j| u[(j, i)]),
     )))
-}
-
-/// A standard normal draw (Box-Muller).
-fn standard_normal(rng: &mut oxlearn::random::Rng) -> f64 {
-    let u1: f64 = 1.0 - rng.random::<f64>(); // (0, 1]
-    let u2: f64 = rng.random::<f64>();
-    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
 }
 
 #[cfg(test)]
