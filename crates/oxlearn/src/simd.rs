@@ -5,9 +5,9 @@
 //! the compiler's choice to vectorise a loop at all is fragile. Kernels that
 //! must run at the machine's speed are written once against the [`Simd`]
 //! trait of the `pulp` crate (the one faer uses) and run with [`dispatch`],
-//! which checks the CPU once and calls the kernel compiled for AVX2 + FMA
-//! where the CPU has them, and for the baseline otherwise. No unsafe code is
-//! involved.
+//! which checks the CPU once and calls the kernel compiled for AVX-512 or
+//! AVX2 + FMA where the CPU has them, and for the baseline otherwise. No
+//! unsafe code is involved.
 //!
 //! [`SimdFloat`] (a supertrait of [`Float`](crate::Float)) gives generic
 //! kernels the vector operations of `f32` and `f64` under one name, so one
@@ -24,7 +24,7 @@
 pub use pulp::{Scalar, Simd, WithSimd};
 
 /// Runs a kernel compiled for the best vector instructions this CPU
-/// supports (AVX2 + FMA on x86-64 when present, checked once and cached).
+/// supports (AVX-512, else AVX2 + FMA on x86-64, checked once and cached).
 ///
 /// The kernel's `with_simd` must be `#[inline(always)]`, as must everything
 /// it calls, so that it is compiled inside the dispatching function.

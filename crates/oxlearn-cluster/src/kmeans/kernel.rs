@@ -2,9 +2,9 @@
 //!
 //! For a row `x` the nearest centre minimises `|c|^2 - 2 x.c` (the `|x|^2`
 //! term is common to all centres). The centres are packed once per
-//! iteration in blocks of `kb` centres (two 256-bit vectors: 8 `f64` or 16
-//! `f32`), transposed (`d x kb`, zero-padded, padding norms `+inf`), and
-//! [`RB`] rows at a time are multiplied against each block in registers
+//! iteration in blocks of `kb` centres (two of the CPU's widest vectors:
+//! with AVX2 8 `f64` or 16 `f32`, twice that with AVX-512), transposed
+//! (`d x kb`, zero-padded, padding norms `+inf`), and [`RB`] rows at a time are multiplied against each block in registers
 //! with fused multiply-adds: no matrix product is packed per chunk and no
 //! `n x k` distance matrix exists (only the tile's `RB x k`). The nearest
 //! centre of a row is found without branches (the smallest value, then the
@@ -13,7 +13,8 @@
 //!
 //! The kernel is written against [`oxlearn::simd`] and compiled for the
 //! CPU's widest vectors; its arithmetic (fused multiply-adds in a fixed
-//! order) is the same on every CPU, and so are the labels.
+//! order, whatever the block width) is the same on every CPU, and so are the
+//! labels and the cluster sums.
 
 use ndarray::ArrayView2;
 use oxlearn::Float;
@@ -43,7 +44,8 @@ impl<F: Float> PackedCenters<F> {
     /// Packs `k x d` centres.
     pub fn new(centers: ArrayView2<'_, F>) -> Self {
         let (k, d) = centers.dim();
-        let kb = 64 / size_of::<F>();
+        // Two of the widest vectors this CPU has: 8 `f64` with AVX2, 16 with AVX-512.
+        let kb = 2 * dispatch(Lanes::<F>(std::marker::PhantomData));
         let n_blocks = k.div_ceil(kb);
         let mut blocks = vec![F::zero(); n_blocks * d * kb];
         let mut norms = vec![F::infinity(); n_blocks * kb];
@@ -100,6 +102,18 @@ pub(crate) struct Accumulate<'a, F> {
     pub totals: &'a mut [F],
 }
 
+/// The number of lanes of the widest vectors of `F` on this CPU.
+struct Lanes<F>(std::marker::PhantomData<F>);
+
+impl<F: Float> WithSimd for Lanes<F> {
+    type Output = usize;
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _simd: S) -> usize {
+        F::simd_lanes::<S>()
+    }
+}
+
 /// The work of one call of [`PackedCenters::nearest`].
 struct Nearest<'a, F> {
     packed: &'a PackedCenters<F>,
@@ -114,13 +128,15 @@ impl<F: Float> WithSimd for Nearest<'_, F> {
 
     #[inline(always)]
     fn with_simd<S: Simd>(self, simd: S) {
-        // Vectors per block: 2 with 256-bit vectors, the block width with scalars.
+        // Vectors per block: 2 with the vectors the block was packed for,
+        // the block width (at most 32) with one-lane vectors.
         match self.packed.kb / F::simd_lanes::<S>() {
             1 => self.run::<S, 1>(simd),
             2 => self.run::<S, 2>(simd),
             4 => self.run::<S, 4>(simd),
             8 => self.run::<S, 8>(simd),
-            _ => self.run::<S, 16>(simd),
+            16 => self.run::<S, 16>(simd),
+            _ => self.run::<S, 32>(simd),
         }
     }
 }
