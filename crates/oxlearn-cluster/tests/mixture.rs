@@ -481,3 +481,45 @@ fn samples_follow_the_fitted_mixture() {
         assert!(model.sample(0, 3).is_err());
     }
 }
+
+#[test]
+fn warm_start_continues_the_iterations() {
+    let x = groups();
+    let data = Dataset::from_records(x);
+    for kind in [
+        CovarianceType::Full,
+        CovarianceType::Tied,
+        CovarianceType::Diag,
+        CovarianceType::Spherical,
+    ] {
+        let params = GaussianMixture::new(4)
+            .covariance_type(kind)
+            .tol(0.0)
+            .seed(5);
+        let ten = params.clone().max_iter(10).fit(data.view()).expect("fit");
+        let four = params.clone().max_iter(4).fit(data.view()).expect("fit");
+        let six_more = GaussianMixture::default()
+            .warm_start(&four)
+            .tol(0.0)
+            .max_iter(6)
+            .fit(data.view())
+            .expect("warm start");
+        assert_eq!(six_more.n_components(), 4);
+        assert_eq!(six_more.covariance_type(), kind);
+        for (a, b) in six_more.means().iter().zip(ten.means().iter()) {
+            assert!(
+                (a - b).abs() < 1e-8 * b.abs().max(1.0),
+                "{kind:?} means: {a} vs {b}"
+            );
+        }
+        for (a, b) in six_more.covariances().iter().zip(ten.covariances().iter()) {
+            assert!(
+                (a - b).abs() < 1e-8 * b.abs().max(1.0),
+                "{kind:?} covariances: {a} vs {b}"
+            );
+        }
+        assert!(
+            (six_more.lower_bound() - ten.lower_bound()).abs() < 1e-8 * ten.lower_bound().abs()
+        );
+    }
+}

@@ -178,6 +178,38 @@ impl GaussianMixture {
         n_threads: Option<usize>,
     }
 
+    /// Starts from a fitted model's weights, means and precisions, as
+    /// scikit-learn's `warm_start`: the number of components and the
+    /// covariance type become the model's and one run is made
+    /// (`n_init = 1`), so that fitting continues where the model stopped
+    /// (after a fit with a small `max_iter`, say) or adapts it to new data.
+    /// The weights are renormalised to sum to 1 in `f64`.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use oxlearn::{Dataset, Fit};
+    /// use oxlearn_cluster::GaussianMixture;
+    ///
+    /// let x = array![[0.0, 0.1], [0.2, 0.0], [0.1, 0.3], [5.0, 5.1], [5.2, 5.0], [5.1, 4.8]];
+    /// let data = Dataset::from_records(x);
+    /// let first = GaussianMixture::new(2).max_iter(2).tol(0.0).fit(data.view())?;
+    /// let more = GaussianMixture::default().warm_start(&first).max_iter(3).fit(data.view())?;
+    /// assert!(more.lower_bound() >= first.lower_bound() - 1e-12);
+    /// # Ok::<(), oxlearn_cluster::ClusterError>(())
+    /// ```
+    #[must_use]
+    pub fn warm_start<F: Float>(mut self, model: &GaussianMixtureModel<F>) -> Self {
+        let weights = model.weights().mapv(|v| v.as_f64());
+        let total = weights.sum();
+        self.n_components = model.n_components();
+        self.covariance_type = model.covariance_type();
+        self.n_init = 1;
+        self.weights_init = Some(weights / total);
+        self.means_init = Some(model.means().mapv(|v| v.as_f64()));
+        self.precisions_init = Some(model.precisions().mapv(|v| v.as_f64()));
+        self
+    }
+
     /// Checks the shapes of the given initial means and precisions against
     /// `d` features.
     fn check_init_shapes(&self, d: usize) -> oxlearn::Result<()> {
