@@ -62,6 +62,46 @@ pub(crate) fn first_unknown<F: Float>(
     Ok(())
 }
 
+/// Distinct values and their counts, ascending, when every value is a
+/// small non-negative integer (the usual integer-coded categorical column):
+/// counted by code in one pass. `None` otherwise.
+fn count_codes(values: impl Iterator<Item = f64> + Clone) -> Option<(Vec<f64>, Vec<usize>)> {
+    const MAX_CODE: f64 = 65_536.0;
+    let max = values.clone().try_fold(0.0f64, |m, v| {
+        ((0.0..MAX_CODE).contains(&v) && v == (v as u32) as f64).then(|| m.max(v))
+    })?;
+    let mut by_code = vec![0usize; max as usize + 1];
+    for v in values {
+        by_code[v as usize] += 1;
+    }
+    Some(
+        by_code
+            .into_iter()
+            .enumerate()
+            .filter(|&(_, c)| c > 0)
+            .map(|(code, c)| (code as f64, c))
+            .unzip(),
+    )
+}
+
+/// Distinct values and their counts, ascending, by sorting.
+fn count_sorted(mut values: Vec<f64>) -> (Vec<f64>, Vec<usize>) {
+    values.sort_unstable_by(f64::total_cmp);
+    let mut distinct: Vec<f64> = Vec::new();
+    let mut counts = Vec::new();
+    for v in values {
+        if distinct.last() == Some(&v) {
+            if let Some(c) = counts.last_mut() {
+                *c += 1;
+            }
+        } else {
+            distinct.push(v);
+            counts.push(1);
+        }
+    }
+    (distinct, counts)
+}
+
 /// The categories of one column: sorted distinct non-NaN values, their
 /// counts, and the number of NaN.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,30 +120,15 @@ pub(crate) struct ColumnCategories {
 impl ColumnCategories {
     /// Finds the categories of `column`; `names` are the dataset's category
     /// names for integer codes (`None` for a numeric column).
-    pub fn fit<F: Float>(column: impl Iterator<Item = F>, names: Option<&[String]>) -> Self {
-        let mut values = Vec::new();
-        let mut n_nan = 0;
-        for v in column {
-            let v = v.as_f64();
-            if v.is_nan() {
-                n_nan += 1;
-            } else {
-                values.push(v + 0.0); // -0.0 and 0.0 are one category
-            }
-        }
-        values.sort_unstable_by(f64::total_cmp);
-        let mut distinct: Vec<f64> = Vec::new();
-        let mut counts = Vec::new();
-        for v in values {
-            if distinct.last() == Some(&v) {
-                if let Some(c) = counts.last_mut() {
-                    *c += 1;
-                }
-            } else {
-                distinct.push(v);
-                counts.push(1);
-            }
-        }
+    pub fn fit<F: Float>(
+        column: impl Iterator<Item = F> + Clone,
+        names: Option<&[String]>,
+    ) -> Self {
+        let n_nan = column.clone().filter(|v| v.is_nan()).count();
+        // -0.0 and 0.0 are one category.
+        let values = column.filter(|v| !v.is_nan()).map(|v| v.as_f64() + 0.0);
+        let (distinct, mut counts) =
+            count_codes(values.clone()).unwrap_or_else(|| count_sorted(values.collect()));
         let mut display: Vec<String> = distinct
             .iter()
             .map(|&v| {
@@ -138,6 +163,11 @@ impl ColumnCategories {
             return self.has_nan.then_some(self.values.len());
         }
         let v = v + 0.0;
+        // Integer codes 0, 1, 2, ... sit at their own index: checked in O(1).
+        let at = v as usize;
+        if v >= 0.0 && self.values.get(at) == Some(&v) {
+            return Some(at);
+        }
         self.values.binary_search_by(|c| c.total_cmp(&v)).ok()
     }
 
@@ -157,6 +187,19 @@ impl ColumnCategories {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counting_codes_matches_sorting() {
+        let cases: [&[f64]; 4] = [&[3.0, 0.0, -0.0, 3.0, 7.0], &[2.0], &[], &[5.0, 5.0, 1.0]];
+        for values in cases {
+            let values: Vec<f64> = values.iter().map(|v| v + 0.0).collect();
+            let direct = count_codes(values.iter().copied()).expect("small integer codes");
+            assert_eq!(direct, count_sorted(values.clone()));
+        }
+        assert!(count_codes([1.5, 2.0].into_iter()).is_none());
+        assert!(count_codes([70_000.0].into_iter()).is_none());
+        assert!(count_codes([-1.0].into_iter()).is_none());
+    }
 
     #[test]
     fn categories_sorted_with_nan_last() {
