@@ -150,3 +150,54 @@ pub fn check_k_bins(
         assert_rows(&back, rows, &e["inverse_rows"], key);
     }
 }
+
+/// `PowerTransformer`'s output on `x` with the given lambdas instead of the
+/// fitted ones (then standardized as `params` says): the deterministic half
+/// of the transformer, apart from where the likelihood maximum is found.
+pub fn power_with_lambdas(
+    params: oxlearn_preprocessing::PowerTransformer,
+    x: ndarray::ArrayView2<'_, f64>,
+    lambdas: &[f64],
+) -> Array2<f64> {
+    use oxlearn::{Fit, Transform};
+    use oxlearn_preprocessing::{PowerTransformerModel, StandardScaler};
+    let data = Dataset::from_records(x.to_owned());
+    let raw = params.standardize(false).fit(data.view()).expect("fit");
+    let mut json = serde_json::to_value(&raw).expect("serialise");
+    json["lambdas"] = serde_json::json!(lambdas);
+    let model: PowerTransformerModel<f64> = serde_json::from_value(json).expect("deserialise");
+    let out = model.transform(x).expect("transform");
+    if !params.standardize {
+        return out;
+    }
+    let scaler = StandardScaler::default()
+        .fit(Dataset::from_records(out.clone()).view())
+        .expect("scaler");
+    scaler.transform(out.view()).expect("scale")
+}
+
+/// Asserts that our lambdas are at least as likely as scikit-learn's
+/// (to 1e-12 relative) under the log-likelihood `llf` of each column of `x`
+/// (NaN left out).
+#[track_caller]
+pub fn assert_as_likely(
+    x: ndarray::ArrayView2<'_, f64>,
+    ours: &[f64],
+    theirs: &[f64],
+    llf: impl Fn(&[f64], f64) -> f64,
+    what: &str,
+) {
+    for (j, (&mine, &sk)) in ours.iter().zip(theirs).enumerate() {
+        let column: Vec<f64> = x
+            .column(j)
+            .iter()
+            .copied()
+            .filter(|v| !v.is_nan())
+            .collect();
+        let (l_mine, l_sk) = (llf(&column, mine), llf(&column, sk));
+        assert!(
+            l_mine >= l_sk - 1e-12 * l_sk.abs(),
+            "{what} column {j}: log-likelihood {l_mine} at our lambda {mine} < {l_sk} at scikit-learn's {sk}"
+        );
+    }
+}
