@@ -36,8 +36,12 @@ pub(crate) struct PackedCenters<F> {
     blocks: Vec<F>,
     /// `|c|^2` per centre, `+inf` past the last centre.
     norms: Vec<F>,
-    /// The index of every centre as a float (exact: `k` is far below 2^24).
+    /// The index of every centre as a float.
     index: Vec<F>,
+    /// Whether every index is exact as a float (below 2^23 centres in
+    /// `f32`, 2^52 in `f64`); otherwise the nearest centre is found by a
+    /// scalar scan.
+    exact_index: bool,
 }
 
 impl<F: Float> PackedCenters<F> {
@@ -57,6 +61,7 @@ impl<F: Float> PackedCenters<F> {
             norms[j] = c.dot(&c);
         }
         let index = (0..n_blocks * kb).map(F::cast).collect();
+        let exact_index = (n_blocks * kb) as f64 <= 1.0 / F::epsilon().as_f64();
         PackedCenters {
             d,
             k,
@@ -64,6 +69,7 @@ impl<F: Float> PackedCenters<F> {
             blocks,
             norms,
             index,
+            exact_index,
         }
     }
 
@@ -225,7 +231,11 @@ fn nearest_in_row<F: Float, S: Simd>(simd: S, p: &PackedCenters<F>, row: &[F]) -
     let (index, _) = F::as_simd::<S>(&p.index);
     let inf = F::simd_splat(simd, F::infinity());
     let m = values.iter().fold(inf, |m, &v| F::simd_min(simd, m, v));
-    let m = F::simd_splat(simd, F::simd_reduce_min(simd, m));
+    let m = F::simd_reduce_min(simd, m);
+    if !p.exact_index {
+        return row.iter().position(|&v| v == m).unwrap_or(0);
+    }
+    let m = F::simd_splat(simd, m);
     let at = values.iter().zip(index).fold(inf, |at, (&v, &j)| {
         let hit = F::simd_equal(simd, v, m);
         F::simd_min(simd, at, F::simd_select(simd, hit, j, inf))
@@ -278,6 +288,17 @@ mod tests {
             packed.nearest(Rows::new(x.view()), 0, &mut labels, None);
             assert_eq!(labels, brute(&x, &c), "n {n} k {k} d {d}");
         }
+    }
+
+    #[test]
+    fn scalar_scan_for_huge_k_gives_the_same_labels() {
+        let x = Array2::from_shape_fn((23, 3), |(i, f)| ((i * 5 + f * 7) % 13) as f64 - 6.0);
+        let c = Array2::from_shape_fn((19, 3), |(j, f)| ((j * 3 + f * 11) % 7) as f64 - 3.0);
+        let mut packed = PackedCenters::new(c.view());
+        packed.exact_index = false;
+        let mut labels = vec![usize::MAX; 23];
+        packed.nearest(Rows::new(x.view()), 0, &mut labels, None);
+        assert_eq!(labels, brute(&x, &c));
     }
 
     #[test]
