@@ -346,36 +346,33 @@ pub(crate) fn estimate(
             *v /= w;
         }
     }
-    let covariances = match kind {
-        CovarianceType::Full => unreachable!("full covariances returned above"),
-        CovarianceType::Tied => {
-            let mut cov = xtx.map_or_else(|| gram(x, d), <[f64]>::to_vec);
-            for (c, &w) in nk.iter().enumerate() {
-                let mu = &means[c * d..(c + 1) * d];
-                for a in 0..d {
-                    for b in 0..d {
-                        cov[a * d + b] -= w * mu[a] * mu[b];
-                    }
+    // Full covariances returned above; tied, or diagonal / spherical here.
+    let covariances = if kind == CovarianceType::Tied {
+        let mut cov = xtx.map_or_else(|| gram(x, d), <[f64]>::to_vec);
+        for (c, &w) in nk.iter().enumerate() {
+            let mu = &means[c * d..(c + 1) * d];
+            for a in 0..d {
+                for b in 0..d {
+                    cov[a * d + b] -= w * mu[a] * mu[b];
                 }
             }
-            let total: f64 = nk.iter().sum();
-            for v in &mut cov {
-                *v /= total;
-            }
-            for a in 0..d {
-                cov[a * d + a] += reg_covar;
-            }
-            cov
         }
-        CovarianceType::Diag | CovarianceType::Spherical => {
-            let diag = diag_covariances(x, d, resp, k, &nk, &means, reg_covar);
-            if kind == CovarianceType::Diag {
-                diag
-            } else {
-                diag.chunks_exact(d)
-                    .map(|r| r.iter().sum::<f64>() / d as f64)
-                    .collect()
-            }
+        let total: f64 = nk.iter().sum();
+        for v in &mut cov {
+            *v /= total;
+        }
+        for a in 0..d {
+            cov[a * d + a] += reg_covar;
+        }
+        cov
+    } else {
+        let diag = diag_covariances(x, d, resp, k, &nk, &means, reg_covar);
+        if kind == CovarianceType::Diag {
+            diag
+        } else {
+            diag.chunks_exact(d)
+                .map(|r| r.iter().sum::<f64>() / d as f64)
+                .collect()
         }
     };
     (nk, means, covariances)
