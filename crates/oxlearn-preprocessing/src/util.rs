@@ -9,8 +9,13 @@ use rayon::prelude::*;
 /// the number of threads.
 pub(crate) const CHUNK_ROWS: usize = 4096;
 
+/// Output cells per parallel chunk of [`map_rows`]: small enough that the
+/// threads share the writing (and first touch) of the output evenly.
+const CHUNK_CELLS: usize = 1 << 15;
+
 /// `n_out` output columns per row computed by `f(input_row, output_row)`, in
-/// parallel over fixed chunks of rows.
+/// parallel over chunks of rows (each row's output depends on that row only,
+/// so the partition does not change the result).
 pub(crate) fn map_rows<F: Float>(
     x: ArrayView2<'_, F>,
     n_out: usize,
@@ -43,8 +48,9 @@ pub(crate) fn map_rows<F: Float>(
                 );
             }
         } else {
-            out.par_chunks_mut(CHUNK_ROWS * n_out)
-                .zip(input.par_chunks(CHUNK_ROWS * d))
+            let rows = (CHUNK_CELLS / n_out).clamp(1, CHUNK_ROWS);
+            out.par_chunks_mut(rows * n_out)
+                .zip(input.par_chunks(rows * d))
                 .for_each(|(o, i)| {
                     for (row_in, row_out) in i.chunks_exact(d).zip(o.chunks_exact_mut(n_out)) {
                         f(row_in, row_out);
