@@ -117,6 +117,19 @@ impl<M: Transform<f64>> Fitted for Transformer<M> {
     }
 }
 
+/// A decomposition behind [`Fitted`]: a transformer whose output maps back,
+/// judged by its reconstruction error (as scikit-learn's PCA is).
+struct Decomposition<M>(M);
+
+impl<M: oxlearn_preprocessing::InverseTransform<f64>> Fitted for Decomposition<M> {
+    fn apply(&self, x: ArrayView2<'_, f64>) -> Result<Output, String> {
+        self.0.transform(x).map(Output::Records).map_err(text)
+    }
+    fn inverse(&self, t: ArrayView2<'_, f64>) -> Option<Result<Array2<f64>, String>> {
+        Some(self.0.inverse_transform(t).map_err(text))
+    }
+}
+
 /// The training part of `d` as a regression dataset.
 fn regression(d: &Data) -> Result<DatasetView<'_, f64, f64>, String> {
     DatasetView::new(d.x_train.view(), d.y_train.view()).map_err(text)
@@ -268,7 +281,9 @@ fn runner(name: &str, params: &Value) -> Option<Runner> {
                     ))
                     .svd_solver(solver)
                     .seed(0);
-                Ok(boxed(Transformer(pca.fit(unsupervised(d)?).map_err(text)?)))
+                Ok(boxed(Decomposition(
+                    pca.fit(unsupervised(d)?).map_err(text)?,
+                )))
             })
         }
         _ => return None,
@@ -401,6 +416,12 @@ fn quality(model: &dyn Fitted, output: &Output, data: &Data) -> Result<Value, St
             );
         }
         Output::Records(t) => {
+            // The output's width and mean square: equal output at a glance.
+            q.insert("columns".into(), json!(t.ncols()));
+            q.insert(
+                "mean_sq".into(),
+                json!(t.mapv(|v| v * v).mean().unwrap_or(f64::NAN)),
+            );
             if let Some(back) = model.inverse(t.view()) {
                 let back = back?;
                 let mse = (&back - &x_test).mapv(|d| d * d).mean().unwrap_or(f64::NAN);

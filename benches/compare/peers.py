@@ -127,10 +127,12 @@ def quality(task, est, x_test, y_test, pred):
             q["inertia"] = float(d.min(1).sum())
         return q
     if task == "transform":
+        # The output's width and mean square: equal output at a glance.
+        q = {"columns": int(pred.shape[1]), "mean_sq": float(np.mean(pred**2))}
         if hasattr(est, "inverse_transform") and hasattr(est, "components_"):
             back = est.inverse_transform(pred)
-            return {"reconstruction_mse": float(np.mean((back - x_test) ** 2))}
-        return {}
+            q["reconstruction_mse"] = float(np.mean((back - x_test) ** 2))
+        return q
     return {}
 
 

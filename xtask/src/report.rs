@@ -105,6 +105,7 @@ fn quality(r: &Value) -> String {
     let parts: Vec<String> = q
         .iter()
         .map(|(k, v)| match v.as_f64() {
+            _ if v.is_u64() => format!("{k} {v}"),
             Some(x) if x.abs() >= 1e4 => format!("{k} {x:.4e}"),
             Some(x) => format!("{k} {x:.4}"),
             None => format!("{k} –"),
