@@ -83,8 +83,8 @@ fn init_bounds<F: Float>(x: Rows<'_, F>, centers: &Array2<F>, half: &[F], b: Bou
 }
 
 /// scikit-learn's `_update_chunk_dense` (Elkan): relabels each sample where
-/// the bounds allow a closer centre and, with `accumulate`, returns the
-/// weighted sums of each cluster.
+/// the bounds allow a closer centre and returns the weighted sums of each
+/// cluster.
 fn pass<F: Float>(
     x: Rows<'_, F>,
     w: Option<&[F]>,
@@ -92,21 +92,20 @@ fn pass<F: Float>(
     half: &[F],
     next: &[F],
     b: Bounds<'_, F>,
-    accumulate: bool,
-) -> Option<Sums<F>> {
+) -> Sums<F> {
     let (k, d) = centers.dim();
     let cv = centers.view();
-    let parts: Vec<Option<Sums<F>>> = b
+    let parts: Vec<Sums<F>> = b
         .labels
         .par_chunks_mut(CHUNK)
         .zip(b.upper.par_chunks_mut(CHUNK))
         .zip(b.lower.par_chunks_mut(CHUNK * k))
         .enumerate()
         .map(|(ci, ((lab, up), low))| {
-            let mut acc = accumulate.then(|| Sums {
+            let mut acc = Sums {
                 sums: vec![F::zero(); k * d],
                 weights: vec![F::zero(); k],
-            });
+            };
             for (i, ((l, u), lb)) in lab
                 .iter_mut()
                 .zip(up.iter_mut())
@@ -138,21 +137,16 @@ fn pass<F: Float>(
                     *l = label;
                     *u = upper;
                 }
-                if let Some(acc) = acc.as_mut() {
-                    let wi = weight(w, ci * CHUNK + i);
-                    for (s, &v) in acc.sums[label * d..(label + 1) * d].iter_mut().zip(row) {
-                        *s += wi * v;
-                    }
-                    acc.weights[label] += wi;
+                let wi = weight(w, ci * CHUNK + i);
+                for (s, &v) in acc.sums[label * d..(label + 1) * d].iter_mut().zip(row) {
+                    *s += wi * v;
                 }
+                acc.weights[label] += wi;
             }
             acc
         })
         .collect();
-    if !accumulate {
-        return None;
-    }
-    Some(Sums::combine(parts.into_iter().flatten(), k, d))
+    Sums::combine(parts, k, d)
 }
 
 /// Elkan's iterations with the stopping rules of [`super::lloyd::lloyd`].
@@ -189,8 +183,7 @@ pub(crate) fn elkan<F: Float>(
             upper: &mut upper,
             lower: &mut lower,
         };
-        let mut acc = pass(x, w, &centers, &half, &next, bounds, true)
-            .unwrap_or_else(|| unreachable!("pass returns sums when asked to accumulate"));
+        let mut acc = pass(x, w, &centers, &half, &next, bounds);
         relocate_empty(x, w, centers.view(), &labels, &mut acc);
         let new_centers = average(acc);
         let shift: Vec<F> = (0..k)
@@ -226,7 +219,8 @@ pub(crate) fn elkan<F: Float>(
             upper: &mut upper,
             lower: &mut lower,
         };
-        pass(x, w, &centers, &half, &next, bounds, false);
+        // The final relabelling; its sums are not needed.
+        pass(x, w, &centers, &half, &next, bounds);
     }
     let inertia = inertia(x, w, centers.view(), &labels);
     Run {
