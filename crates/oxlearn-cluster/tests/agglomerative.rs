@@ -198,6 +198,20 @@ fn bad_data_is_an_error() {
         .unwrap();
     let err = params.fit(weighted.view()).unwrap_err();
     assert!(err.to_string().contains("sample weights"), "{err}");
+    // Distances that overflow to +inf still give a valid tree, not a panic.
+    let huge = Dataset::from_records(array![[0.0], [1e200], [-1e200]]);
+    for linkage in [
+        Linkage::Ward,
+        Linkage::Complete,
+        Linkage::Average,
+        Linkage::Single,
+    ] {
+        let model = AgglomerativeClustering::new(1)
+            .linkage(linkage)
+            .fit(huge.view())
+            .unwrap();
+        assert_eq!(model.labels().to_vec(), [0, 0, 0], "{linkage:?}");
+    }
 }
 
 #[test]

@@ -213,6 +213,25 @@ fn bad_data_is_an_error() {
 }
 
 #[test]
+fn values_beyond_the_float_range_do_not_panic() {
+    // Finite in f64, infinite once cast to the f32 data's type.
+    let small = Dataset::from_records(array![[0.0f32], [1.0]]);
+    let err = KMeans::new(1)
+        .init(Init::Centers(array![[1e39]]))
+        .fit(small.view())
+        .unwrap_err();
+    assert!(err.to_string().contains("initial centres"), "{err}");
+    // Squared distances overflow to +inf: a label is still a real centre.
+    let huge = Dataset::from_records(array![[3e19f32], [-3e19], [2e19], [-2e19]]);
+    for k in [1, 2, 3] {
+        if let Ok(model) = KMeans::new(k).fit(huge.view()) {
+            assert!(model.labels().iter().all(|&l| l < k));
+            assert!(model.predict(huge.records().view()).is_ok());
+        }
+    }
+}
+
+#[test]
 fn fewer_distinct_points_than_clusters_is_an_error() {
     let dup = Dataset::from_records(array![[1.0, 1.0], [1.0, 1.0], [1.0, 1.0], [2.0, 2.0]]);
     for init in [Init::KMeansPlusPlus, Init::Random] {

@@ -176,6 +176,13 @@ fn classification_rejects_bad_parameters() {
     );
     assert_invalid(make_classification(&d().class_sep(f64::NAN)), "class_sep");
     assert_invalid(make_classification(&d().scale(f64::INFINITY)), "scale");
+    // n_classes * n_clusters_per_class overflows (64 informative features
+    // would otherwise allow any count).
+    let wide = d().n_features(64).n_informative(64).n_redundant(0);
+    assert_invalid(
+        make_classification(&wide.n_clusters_per_class(1 << 63)),
+        "n_clusters_per_class",
+    );
 }
 
 #[test]

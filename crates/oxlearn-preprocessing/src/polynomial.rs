@@ -146,6 +146,9 @@ fn expand(p: &PolynomialFeatures, d: usize) -> Result<(Vec<Term>, Vec<bool>), Er
             d + k - 1
         };
         of_degree = of_degree.saturating_mul(top) / k;
+        if of_degree == 0 {
+            break; // no term of this degree or any higher one
+        }
         total = total.saturating_add(of_degree);
         if total > MAX_OUTPUT_FEATURES {
             return Err(Error::invalid_parameter(
@@ -164,6 +167,9 @@ fn expand(p: &PolynomialFeatures, d: usize) -> Result<(Vec<Term>, Vec<bool>), Er
     let mut output = vec![p.include_bias];
     let mut previous = 0..1; // the terms of the previous degree
     for degree in 1..=p.degree {
+        if previous.is_empty() {
+            break; // interaction_only past d features: no more terms
+        }
         let start = terms.len();
         for t in previous.clone() {
             let last = terms[t].features.last().copied();

@@ -182,6 +182,21 @@ fn invalid_hyperparameters_name_the_parameter() {
 }
 
 #[test]
+fn interaction_only_stops_at_the_number_of_features() {
+    // Degrees past the number of features add no interaction term, however
+    // large (no loop up to the degree).
+    let model = PolynomialFeatures::default()
+        .degree(usize::MAX)
+        .interaction_only(true)
+        .fit(data().view())
+        .expect("fit");
+    let out = model
+        .transform(array![[2.0, 3.0]].view())
+        .expect("transform");
+    assert_eq!(out, array![[1.0, 2.0, 3.0, 6.0]]);
+}
+
+#[test]
 fn constant_columns_get_scale_one() {
     let d = Dataset::from_records(array![[7.0, 0.0], [7.0, 0.0], [7.0, 0.0]]);
     let z = StandardScaler::default()

@@ -23,16 +23,18 @@ pub fn median(values: &[f64]) -> Option<f64> {
 }
 
 /// The `q`-th percentile (`q` in `[0, 100]`) of `values` with linear
-/// interpolation, as `numpy.percentile`'s default. `None` for no values.
+/// interpolation, as `numpy.percentile`'s default. `None` for no values or
+/// a `q` outside `[0, 100]`.
 ///
 /// ```
 /// use oxlearn::stats::percentile;
 ///
 /// assert_eq!(percentile(&[4.0, 1.0, 3.0, 2.0], 50.0), Some(2.5));
 /// assert_eq!(percentile(&[1.0, 2.0, 3.0], 100.0), Some(3.0));
+/// assert_eq!(percentile(&[1.0, 2.0, 3.0], 150.0), None);
 /// ```
 pub fn percentile(values: &[f64], q: f64) -> Option<f64> {
-    if values.is_empty() {
+    if values.is_empty() || !(0.0..=100.0).contains(&q) {
         return None;
     }
     let mut sorted = values.to_vec();

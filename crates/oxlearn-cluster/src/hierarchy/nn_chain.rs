@@ -47,22 +47,31 @@ pub(crate) trait Dissimilarity: Sync {
 }
 
 /// The first active cluster other than `x` at the strictly smallest
-/// distance from `x`, in index order.
+/// distance from `x`, in index order; when no distance is below `+inf`
+/// (squares that overflowed), the first active cluster other than `x`.
 fn nearest<D: Dissimilarity>(d: &D, x: usize, sizes: &[usize], active: &[usize]) -> (f64, usize) {
     let scan = |part: &[usize]| d.nearest_in(x, sizes, part);
-    if active.len() <= 2 * CHUNK {
-        return scan(active);
+    let found = if active.len() <= 2 * CHUNK {
+        scan(active)
+    } else {
+        active.par_chunks(CHUNK).map(scan).reduce(
+            || (f64::INFINITY, usize::MAX),
+            |a, b| {
+                if b.0 < a.0 || (b.0 == a.0 && b.1 < a.1) {
+                    b
+                } else {
+                    a
+                }
+            },
+        )
+    };
+    if found.1 != usize::MAX {
+        return found;
     }
-    active.par_chunks(CHUNK).map(scan).reduce(
-        || (f64::INFINITY, usize::MAX),
-        |a, b| {
-            if b.0 < a.0 || (b.0 == a.0 && b.1 < a.1) {
-                b
-            } else {
-                a
-            }
-        },
-    )
+    active
+        .iter()
+        .find(|&&i| i != x)
+        .map_or(found, |&i| (d.dist(x, i, sizes), i))
 }
 
 /// scipy's `nn_chain` over `n` singletons; returns the merges sorted and

@@ -224,9 +224,18 @@ fn tile_distances<F: Float, S: Simd, const NV: usize>(
 }
 
 /// The lowest index of the smallest value in a row of distances (padding
-/// lanes hold `+inf`).
+/// lanes hold `+inf`); centre 0 when no distance is below `+inf` (squares
+/// that overflowed), so the index is always a real centre.
 #[inline(always)]
 fn nearest_in_row<F: Float, S: Simd>(simd: S, p: &PackedCenters<F>, row: &[F]) -> usize {
+    let j = smallest_in_row(simd, p, row);
+    if j < p.k { j } else { 0 }
+}
+
+/// The lowest index of the smallest value in a row of distances, padding
+/// included.
+#[inline(always)]
+fn smallest_in_row<F: Float, S: Simd>(simd: S, p: &PackedCenters<F>, row: &[F]) -> usize {
     let (values, _) = F::as_simd::<S>(row);
     let (index, _) = F::as_simd::<S>(&p.index);
     let inf = F::simd_splat(simd, F::infinity());

@@ -68,6 +68,17 @@ impl Init {
     }
 }
 
+/// User-given initial centres in the model's float type; a value finite in
+/// `f64` but out of `f32`'s range is an error.
+pub(crate) fn given_centers<F: Float>(c: &Array2<f64>) -> Result<Array2<F>> {
+    let cast = c.mapv(F::cast);
+    check::finite(
+        cast.view(),
+        "initial centres (init) in the data's float type",
+    )?;
+    Ok(cast)
+}
+
 /// k-means clustering, as scikit-learn's `KMeans`: Lloyd's algorithm, or
 /// Elkan's with [`Algorithm::Elkan`].
 ///
@@ -230,9 +241,7 @@ impl KMeans {
         match &self.init {
             Init::KMeansPlusPlus => init::kmeans_plusplus(x, w, self.n_clusters, &mut rng),
             Init::Random => init::random_rows(x, w, self.n_clusters, &mut rng),
-            Init::Centers(c) => Ok(Array2::from_shape_fn(c.dim(), |(i, j)| {
-                F::cast(c[[i, j]]) - mean[j]
-            })),
+            Init::Centers(c) => Ok(given_centers::<F>(c)? - mean),
         }
     }
 }

@@ -169,7 +169,16 @@ impl MakeClassification {
                 used,
             ));
         }
-        let n_clusters = self.n_classes.saturating_mul(self.n_clusters_per_class);
+        let n_clusters = self
+            .n_classes
+            .checked_mul(self.n_clusters_per_class)
+            .ok_or_else(|| {
+                Error::invalid_parameter(
+                    "n_clusters_per_class",
+                    "n_classes * n_clusters_per_class within usize",
+                    self.n_clusters_per_class,
+                )
+            })?;
         if self.n_informative < 64 && (1u64 << self.n_informative) < n_clusters as u64 {
             return Err(Error::invalid_parameter(
                 "n_informative",

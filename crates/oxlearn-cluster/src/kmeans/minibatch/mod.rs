@@ -192,7 +192,7 @@ impl MiniBatchKMeans {
         rng: &mut Rng,
     ) -> Result<Array2<F>> {
         if let Init::Centers(c) = &self.init {
-            return Ok(c.mapv(F::cast).as_standard_layout().into_owned());
+            return super::given_centers(c);
         }
         let n = x.n();
         let subset: Option<Vec<usize>> =
