@@ -36,7 +36,14 @@ pub use split::Fold;
 /// # Ok::<(), oxlearn::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(
+        try_from = "RawDataset<F, T>",
+        bound(deserialize = "F: Float + serde::Deserialize<'de>, T: serde::Deserialize<'de>")
+    )
+)]
 pub struct Dataset<F, T> {
     records: Array2<F>,
     targets: Array1<T>,
@@ -44,6 +51,35 @@ pub struct Dataset<F, T> {
     feature_names: Vec<String>,
     target_names: Vec<String>,
     categories: Vec<Option<Vec<String>>>,
+}
+
+/// A [`Dataset`] as stored, checked by the constructors when loaded (so a
+/// hand-edited file cannot give mismatched lengths).
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct RawDataset<F, T> {
+    records: Array2<F>,
+    targets: Array1<T>,
+    weights: Option<Array1<F>>,
+    feature_names: Vec<String>,
+    target_names: Vec<String>,
+    categories: Vec<Option<Vec<String>>>,
+}
+
+#[cfg(feature = "serde")]
+impl<F: Float, T> TryFrom<RawDataset<F, T>> for Dataset<F, T> {
+    type Error = Error;
+
+    fn try_from(raw: RawDataset<F, T>) -> Result<Self> {
+        let data = Dataset::new(raw.records, raw.targets)?
+            .with_feature_names(raw.feature_names)?
+            .with_target_names(raw.target_names)
+            .with_categories(raw.categories)?;
+        match raw.weights {
+            Some(w) => data.with_weights(w),
+            None => Ok(data),
+        }
+    }
 }
 
 /// A borrowed [`Dataset`]: views of the records, targets and weights, and the

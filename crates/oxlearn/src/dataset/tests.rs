@@ -147,4 +147,15 @@ fn serde_round_trip() {
     let s = serde_json::to_string(&d).unwrap();
     let back: Dataset<f64, usize> = serde_json::from_str(&s).unwrap();
     assert_eq!(back, d);
+    // A stored dataset is checked as the constructors check it.
+    let mut value: serde_json::Value = serde_json::from_str(&s).unwrap();
+    value["feature_names"] = serde_json::json!(["a"]);
+    let err = serde_json::from_value::<Dataset<f64, usize>>(value).unwrap_err();
+    assert!(err.to_string().contains("feature names"), "{err}");
+    let mut value: serde_json::Value = serde_json::from_str(&s).unwrap();
+    value["weights"] = serde_json::json!({"v": 1, "dim": [1], "data": [1.0]});
+    assert!(serde_json::from_value::<Dataset<f64, usize>>(value).is_err());
+    let mut value: serde_json::Value = serde_json::from_str(&s).unwrap();
+    value["targets"] = serde_json::json!({"v": 1, "dim": [1], "data": [0]});
+    assert!(serde_json::from_value::<Dataset<f64, usize>>(value).is_err());
 }
