@@ -155,6 +155,20 @@ impl<T: Ord + Clone> DummyClassifierModel<T> {
         &self.prior
     }
 
+    /// One prior per class, at least one class (a deserialised model could
+    /// break this).
+    fn check_model(&self) -> Result<()> {
+        let k = self.labels.n_classes();
+        if k == 0 || self.prior.len() != k {
+            return Err(Error::InvalidModel(format!(
+                "DummyClassifierModel: {} priors for {k} classes (expected one per class, \
+                 at least one class)",
+                self.prior.len()
+            )));
+        }
+        Ok(())
+    }
+
     /// The class index predicted for each of `n` rows.
     fn class_indices(&self, n: usize) -> Vec<usize> {
         let k = self.prior.len();
@@ -192,6 +206,7 @@ impl<F: Float, T: Ord + Clone> Predict<F> for DummyClassifierModel<T> {
     type Error = Error;
 
     fn predict(&self, x: ArrayView2<'_, F>) -> Result<Array1<T>> {
+        self.check_model()?;
         check::n_features(x, self.n_features)?;
         Ok(self.labels.decode(self.class_indices(x.nrows())))
     }
@@ -209,6 +224,7 @@ impl<F: Float, T: Ord + Clone> PredictProba<F> for DummyClassifierModel<T> {
     }
 
     fn predict_proba(&self, x: ArrayView2<'_, F>) -> Result<Array2<F>> {
+        self.check_model()?;
         check::n_features(x, self.n_features)?;
         let k = self.prior.len();
         let n = x.nrows();
@@ -401,6 +417,27 @@ mod tests {
             .fit(data.view())
             .unwrap();
         assert!(constant.predict(x.view()).unwrap().iter().all(|&c| c == 1));
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn corrupt_models_give_errors() {
+        let data = Dataset::new(Array2::<f64>::zeros((3, 1)), array![0, 1, 1]).unwrap();
+        let x = Array2::<f64>::zeros((2, 1));
+        for strategy in [ClassifierStrategy::Uniform, ClassifierStrategy::Stratified] {
+            let model = DummyClassifier::default()
+                .strategy(strategy)
+                .fit(data.view())
+                .unwrap();
+            let json = serde_json::to_value(&model).unwrap();
+            for prior in [serde_json::json!([]), serde_json::json!([0.2, 0.3, 0.5])] {
+                let mut broken = json.clone();
+                broken["prior"] = prior;
+                let broken: DummyClassifierModel<i32> = serde_json::from_value(broken).unwrap();
+                assert!(matches!(broken.predict(x.view()), Err(Error::InvalidModel(_))));
+                assert!(broken.predict_proba(x.view()).is_err());
+            }
+        }
     }
 
     #[test]
