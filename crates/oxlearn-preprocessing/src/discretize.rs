@@ -257,7 +257,10 @@ impl KBinsDiscretizerModel {
 
     /// The number of bins of each feature.
     pub fn n_bins(&self) -> Vec<usize> {
-        self.bin_edges.iter().map(|e| e.len() - 1).collect()
+        self.bin_edges
+            .iter()
+            .map(|e| e.len().saturating_sub(1))
+            .collect()
     }
 
     /// The number of output columns.
@@ -277,7 +280,7 @@ impl KBinsDiscretizerModel {
             BinEncoding::OneHot => names
                 .iter()
                 .zip(&self.bin_edges)
-                .flat_map(|(n, e)| (0..e.len() - 1).map(move |b| format!("{n}_{b}.0")))
+                .flat_map(|(n, e)| (1..e.len()).map(move |b| format!("{n}_{}.0", b - 1)))
                 .collect(),
         }
     }

@@ -223,12 +223,21 @@ impl<F: Float, T> Fit<F, T> for SplineTransformer {
 impl SplineTransformerModel {
     /// Basis functions per feature (`n_knots + degree - 1`).
     fn n_splines(&self) -> usize {
-        self.knots.first().map_or(0, |t| t.len() - self.degree - 1)
+        self.knots
+            .first()
+            .map_or(0, |t| t.len().saturating_sub(self.degree + 1))
+    }
+
+    /// Output columns per feature (0 for an inconsistent loaded model,
+    /// which `transform` rejects).
+    fn per_feature(&self) -> usize {
+        self.n_splines()
+            .saturating_sub(usize::from(!self.include_bias))
     }
 
     /// The number of output columns.
     pub fn n_features_out(&self) -> usize {
-        (self.n_splines() - usize::from(!self.include_bias)) * self.knots.len()
+        self.per_feature() * self.knots.len()
     }
 
     /// The knot vector of each feature, boundary extensions included.
@@ -239,7 +248,7 @@ impl SplineTransformerModel {
     /// The output names, `<feature>_sp_<k>`.
     pub fn feature_names_out(&self, input: &[String]) -> Vec<String> {
         let names = names_or(input, &self.feature_names_in);
-        let per = self.n_splines() - usize::from(!self.include_bias);
+        let per = self.per_feature();
         names
             .iter()
             .flat_map(|n| (0..per).map(move |k| format!("{n}_sp_{k}")))

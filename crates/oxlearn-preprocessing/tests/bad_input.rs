@@ -381,4 +381,26 @@ fn corrupt_models_give_errors_not_panics() {
     json["bin_edges"][0] = serde_json::json!([3.0, 1.0]);
     let broken: KBinsDiscretizerModel = serde_json::from_value(json).expect("loads");
     assert!(broken.transform(d.records()).is_err());
+    let mut json = serde_json::to_value(&bins).expect("json");
+    json["bin_edges"][0] = serde_json::json!([]);
+    let broken: KBinsDiscretizerModel = serde_json::from_value(json).expect("loads");
+    assert_eq!(broken.n_bins()[0], 0);
+    assert_eq!(broken.feature_names_out(&[]).len(), 2);
+    assert!(broken.transform(d.records()).is_err());
+
+    let spline = SplineTransformer::default().fit(d.view()).expect("fit");
+    let mut json = serde_json::to_value(&spline).expect("json");
+    json["knots"] = serde_json::json!([[0.0], [0.0]]);
+    let broken: SplineTransformerModel = serde_json::from_value(json).expect("loads");
+    assert_eq!(broken.n_features_out(), 0);
+    assert!(broken.feature_names_out(&[]).is_empty());
+    assert!(broken.transform(d.records()).is_err());
+
+    let pca = Pca::default().fit(d.view()).expect("fit");
+    let mut json = serde_json::to_value(&pca).expect("json");
+    json["explained_variance"]["dim"] = serde_json::json!([1]);
+    json["explained_variance"]["data"] = serde_json::json!([1.0]);
+    let broken: PcaModel<f64> = serde_json::from_value(json).expect("loads");
+    assert!(broken.get_covariance().is_err());
+    assert!(broken.get_precision().is_err());
 }

@@ -434,7 +434,10 @@ mod tests {
                 let mut broken = json.clone();
                 broken["prior"] = prior;
                 let broken: DummyClassifierModel<i32> = serde_json::from_value(broken).unwrap();
-                assert!(matches!(broken.predict(x.view()), Err(Error::InvalidModel(_))));
+                assert!(matches!(
+                    broken.predict(x.view()),
+                    Err(Error::InvalidModel(_))
+                ));
                 assert!(broken.predict_proba(x.view()).is_err());
             }
         }

@@ -290,11 +290,9 @@ impl<F: Float> PcaModel<F> {
         self.n_samples
     }
 
-    pub(super) fn check(
-        &self,
-        x: ArrayView2<'_, F>,
-        ncols: usize,
-    ) -> Result<(), PreprocessingError> {
+    /// The model's own arrays agree in length (a deserialised model could
+    /// break this).
+    pub(super) fn check_consistent(&self) -> Result<(), PreprocessingError> {
         check_model("PcaModel", &self.fitted, Some(&self.mean))?;
         if self.explained_variance.len() != self.n_components() {
             return Err(Error::InvalidModel(format!(
@@ -304,6 +302,15 @@ impl<F: Float> PcaModel<F> {
             ))
             .into());
         }
+        Ok(())
+    }
+
+    pub(super) fn check(
+        &self,
+        x: ArrayView2<'_, F>,
+        ncols: usize,
+    ) -> Result<(), PreprocessingError> {
+        self.check_consistent()?;
         check::n_features(x, ncols)?;
         linalg::check_finite(x, "Pca input")?;
         Ok(())

@@ -106,9 +106,16 @@ impl<F: Float> PcaModel<F> {
 
     /// The covariance of the probabilistic PCA model, `n_features x
     /// n_features` (scikit-learn's `get_covariance`).
-    pub fn get_covariance(&self) -> Array2<F> {
+    ///
+    /// # Errors
+    /// [`Error::InvalidModel`] when a loaded model's arrays disagree in length.
+    pub fn get_covariance(&self) -> Result<Array2<F>, PreprocessingError> {
+        self.check_consistent()?;
         let cov = self.covariance_f64();
-        Array2::from_shape_fn((cov.nrows(), cov.ncols()), |(i, j)| F::cast(cov[(i, j)]))
+        Ok(Array2::from_shape_fn(
+            (cov.nrows(), cov.ncols()),
+            |(i, j)| F::cast(cov[(i, j)]),
+        ))
     }
 
     /// The inverse of [`get_covariance`](Self::get_covariance), by the
@@ -116,8 +123,10 @@ impl<F: Float> PcaModel<F> {
     ///
     /// # Errors
     /// When the model covariance is singular (no noise and fewer
-    /// components than features).
+    /// components than features), or a loaded model's arrays disagree in
+    /// length.
     pub fn get_precision(&self) -> Result<Array2<F>, PreprocessingError> {
+        self.check_consistent()?;
         let p = self.precision_f64()?;
         Ok(Array2::from_shape_fn((p.nrows(), p.ncols()), |(i, j)| {
             F::cast(p[(i, j)])
