@@ -133,6 +133,11 @@ impl Parser<'_> {
                         self.pos += 1;
                         return Ok(Value::Tuple(items));
                     }
+                    // A shape is a flat tuple: no nesting (and no deep
+                    // recursion on a crafted header).
+                    if self.peek() == Some(b'(') {
+                        return Err(self.error("a nested tuple in the header"));
+                    }
                     items.push(self.value()?);
                     match self.peek() {
                         Some(b',') => self.pos += 1,
@@ -351,6 +356,7 @@ mod tests {
             b"{'descr': '<f8', 'fortran_order': 0, 'shape': (3,), }",
             b"{'descr': '<f8', 'fortran_order': False, 'shape': (3, 'a'), }",
             b"{'descr': '<f8', 'fortran_order': False, 'shape': (3,",
+            b"{'descr': '<f8', 'fortran_order': False, 'shape': ((((((3,),),),),),), }",
             b"'descr'",
             b"{'descr: '<f8'}",
         ] {
