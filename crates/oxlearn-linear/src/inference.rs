@@ -395,17 +395,19 @@ impl fmt::Display for OlsSummary {
             "{:<width$} {:>12} {:>12} {:>9} {:>10} {:>27}",
             "", "coef", "std err", "t", "P>|t|", ci
         )?;
-        for i in 0..self.names.len() {
+        // Zipped: a hand-built summary with shorter columns prints fewer rows.
+        let rows = self
+            .names
+            .iter()
+            .zip(&self.params)
+            .zip(&self.std_errors)
+            .zip(&self.t_values)
+            .zip(&self.p_values)
+            .zip(self.conf_low.iter().zip(&self.conf_high));
+        for (((((name, coef), se), t), p), (low, high)) in rows {
             writeln!(
                 f,
-                "{:<width$} {:>12.4} {:>12.4} {:>9.3} {:>10.3e} [{:>12.4}, {:>12.4}]",
-                self.names[i],
-                self.params[i],
-                self.std_errors[i],
-                self.t_values[i],
-                self.p_values[i],
-                self.conf_low[i],
-                self.conf_high[i]
+                "{name:<width$} {coef:>12.4} {se:>12.4} {t:>9.3} {p:>10.3e} [{low:>12.4}, {high:>12.4}]"
             )?;
         }
         Ok(())
