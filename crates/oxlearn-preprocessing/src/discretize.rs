@@ -120,7 +120,8 @@ impl KBinsDiscretizer {
 
 impl Params for KBinsDiscretizer {
     fn validate(&self) -> Result<(), Error> {
-        check_at_least("n_bins", self.n_bins, 2)
+        check_at_least("n_bins", self.n_bins, 2)?;
+        crate::util::check_output_size("n_bins", self.n_bins)
     }
 }
 

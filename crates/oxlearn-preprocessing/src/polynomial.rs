@@ -5,11 +5,8 @@ use oxlearn::params::Params;
 use oxlearn::{DatasetView, Error, Fit, Float, Transform, check};
 
 use crate::error::PreprocessingError;
-use crate::util::{map_rows, names_or};
+use crate::util::{MAX_OUTPUT_FEATURES, map_rows, names_or};
 
-/// Output columns above which fitting is refused (a guard against a degree
-/// that would not fit in memory).
-const MAX_OUTPUT_FEATURES: usize = 1 << 20;
 
 /// Generates every product of features of total degree `min_degree ..=
 /// degree` (and a bias column of ones), as scikit-learn's

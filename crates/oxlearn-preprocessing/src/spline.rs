@@ -98,6 +98,7 @@ impl SplineTransformer {
 impl Params for SplineTransformer {
     fn validate(&self) -> Result<(), Error> {
         check_at_least("n_knots", self.n_knots, 2)?;
+        crate::util::check_output_size("n_knots", self.n_knots)?;
         if self.degree > 20 {
             return Err(Error::invalid_parameter(
                 "degree",

@@ -9,6 +9,22 @@ use rayon::prelude::*;
 /// the number of threads.
 pub(crate) const CHUNK_ROWS: usize = 4096;
 
+/// Output columns (or bins, knots) above which fitting is refused: a guard
+/// against a hyperparameter whose output would not fit in memory.
+pub(crate) const MAX_OUTPUT_FEATURES: usize = 1 << 20;
+
+/// An error naming `name` when `value` exceeds [`MAX_OUTPUT_FEATURES`].
+pub(crate) fn check_output_size(name: &str, value: usize) -> Result<(), Error> {
+    if value > MAX_OUTPUT_FEATURES {
+        return Err(Error::invalid_parameter(
+            name,
+            format!("at most {MAX_OUTPUT_FEATURES}"),
+            value,
+        ));
+    }
+    Ok(())
+}
+
 /// Output cells per parallel chunk of [`map_rows`]: small enough that the
 /// threads share the writing (and first touch) of the output evenly.
 const CHUNK_CELLS: usize = 1 << 15;

@@ -115,6 +115,20 @@ fn invalid_hyperparameters_name_the_parameter() {
                 .map(|_| ()),
         ),
         (
+            "n_bins",
+            KBinsDiscretizer::default()
+                .n_bins(usize::MAX)
+                .fit(d.view())
+                .map(|_| ()),
+        ),
+        (
+            "n_knots",
+            SplineTransformer::default()
+                .n_knots(usize::MAX)
+                .fit(d.view())
+                .map(|_| ()),
+        ),
+        (
             "threshold",
             Binarizer::default()
                 .threshold(f64::NAN)
