@@ -7,7 +7,6 @@ use oxlearn::{DatasetView, Error, Fit, Float, Transform, check};
 use crate::error::PreprocessingError;
 use crate::util::{MAX_OUTPUT_FEATURES, map_rows, names_or};
 
-
 /// Generates every product of features of total degree `min_degree ..=
 /// degree` (and a bias column of ones), as scikit-learn's
 /// `PolynomialFeatures`.

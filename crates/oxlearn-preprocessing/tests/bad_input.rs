@@ -122,6 +122,21 @@ fn invalid_hyperparameters_name_the_parameter() {
                 .map(|_| ()),
         ),
         (
+            "n_oversamples",
+            Pca::default()
+                .svd_solver(SvdSolver::Randomized)
+                .n_oversamples(usize::MAX)
+                .fit(d.view())
+                .map(|_| ()),
+        ),
+        (
+            "n_oversamples",
+            TruncatedSvd::default()
+                .n_oversamples(usize::MAX)
+                .fit(d.view())
+                .map(|_| ()),
+        ),
+        (
             "n_knots",
             SplineTransformer::default()
                 .n_knots(usize::MAX)

@@ -231,6 +231,7 @@ impl Params for Pca {
             }
             _ => {}
         }
+        crate::util::check_output_size("n_oversamples", self.n_oversamples)?;
         check_n_threads(self.n_threads)
     }
 }

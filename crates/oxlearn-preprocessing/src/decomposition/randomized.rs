@@ -152,7 +152,8 @@ pub(crate) fn randomized_svd<F: Float>(
     // iterations (few features: d <= 4 (n_iter + 1) l), through the Gram
     // matrix `Aᵀ A` formed in one pass.
     let fused = normalizer == PowerIterationNormalizer::Auto && !transpose;
-    let gram = (fused && q <= 4 * (p.n_iter + 1) * size).then(|| {
+    let passes = p.n_iter.saturating_add(1).saturating_mul(size);
+    let gram = (fused && q <= passes.saturating_mul(4)).then(|| {
         let zeros = vec![0.0; q];
         centred_gram(a.x, a.mean.unwrap_or(&zeros))
     });

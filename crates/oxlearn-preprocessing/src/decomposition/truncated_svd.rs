@@ -138,6 +138,7 @@ impl TruncatedSvd {
 impl Params for TruncatedSvd {
     fn validate(&self) -> Result<(), Error> {
         check_at_least("n_components", self.n_components, 1)?;
+        crate::util::check_output_size("n_oversamples", self.n_oversamples)?;
         check_n_threads(self.n_threads)
     }
 }
