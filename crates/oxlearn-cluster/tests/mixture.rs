@@ -479,6 +479,7 @@ fn samples_follow_the_fitted_mixture() {
             }
         }
         assert!(model.sample(0, 3).is_err());
+        assert!(model.sample(usize::MAX, 3).is_err());
     }
 }
 

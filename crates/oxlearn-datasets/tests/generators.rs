@@ -254,6 +254,21 @@ fn regression_rejects_bad_parameters() {
 }
 
 #[test]
+fn records_too_large_to_allocate_are_errors() {
+    let huge = usize::MAX / 2;
+    let too_large = |result: oxlearn::Result<()>| match result {
+        Err(Error::InvalidInput(message)) => assert!(message.contains("too large"), "{message}"),
+        other => panic!("expected a too-large error, got {other:?}"),
+    };
+    too_large(make_blobs(&MakeBlobs::default().n_samples(huge)).map(|_| ()));
+    too_large(make_regression(&MakeRegression::default().n_samples(huge)).map(|_| ()));
+    too_large(make_classification(&MakeClassification::default().n_samples(huge)).map(|_| ()));
+    too_large(make_friedman1(&MakeFriedman1::default().n_samples(huge)).map(|_| ()));
+    too_large(make_moons(&MakeMoons::default().n_samples(usize::MAX)).map(|_| ()));
+    too_large(make_circles(&MakeCircles::default().n_samples(usize::MAX)).map(|_| ()));
+}
+
+#[test]
 fn blobs_cluster_around_their_centres() {
     let params = MakeBlobs::default()
         .n_samples(3001)

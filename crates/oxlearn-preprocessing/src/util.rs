@@ -2,7 +2,7 @@
 
 use ndarray::{Array2, ArrayView1, ArrayView2};
 use oxlearn::parallel::chunk_ranges;
-use oxlearn::{Error, Float};
+use oxlearn::{Error, Float, check};
 use rayon::prelude::*;
 
 /// Rows per parallel chunk: a fixed partition, so results do not depend on
@@ -39,17 +39,7 @@ pub(crate) fn map_rows<F: Float>(
 ) -> Result<Array2<F>, Error> {
     let n = x.nrows();
     let d = x.ncols();
-    let size = n
-        .checked_mul(n_out)
-        .filter(|&s| {
-            s.checked_mul(size_of::<F>())
-                .is_some_and(|b| b <= isize::MAX as usize)
-        })
-        .ok_or_else(|| {
-            Error::InvalidInput(format!(
-                "the output of {n} rows x {n_out} columns is too large to allocate"
-            ))
-        })?;
+    let size = check::allocatable::<F>(n, n_out, "the output")?;
     let x = x.as_standard_layout();
     let mut out = vec![F::zero(); size];
     if n > 0 {

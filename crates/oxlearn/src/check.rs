@@ -16,6 +16,32 @@ use rayon::prelude::*;
 use crate::error::{Error, Result};
 use crate::float::Float;
 
+/// A `rows x cols` array of `T` must be addressable (at most `isize::MAX`
+/// bytes, as Rust allocations are); returns its number of cells.
+///
+/// ```
+/// use oxlearn::check;
+///
+/// assert_eq!(check::allocatable::<f64>(3, 4, "output").unwrap(), 12);
+/// assert!(check::allocatable::<f64>(usize::MAX, 2, "output").is_err());
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidInput`] naming `what` otherwise.
+pub fn allocatable<T>(rows: usize, cols: usize, what: &str) -> Result<usize> {
+    rows.checked_mul(cols)
+        .filter(|&cells| {
+            cells
+                .checked_mul(size_of::<T>())
+                .is_some_and(|bytes| bytes <= isize::MAX as usize)
+        })
+        .ok_or_else(|| {
+            Error::InvalidInput(format!(
+                "{what} of {rows} rows x {cols} columns is too large to allocate"
+            ))
+        })
+}
+
 /// `x` must have at least one row and one column.
 ///
 /// # Errors

@@ -34,10 +34,11 @@ impl<F: Float> GaussianMixtureModel<F> {
     /// ```
     ///
     /// # Errors
-    /// When `n_samples` is 0.
+    /// When `n_samples` is 0 or the sample is too large to allocate.
     pub fn sample(&self, n_samples: usize, seed: u64) -> Result<(Array2<F>, Array1<usize>)> {
         oxlearn::params::check_at_least("n_samples", n_samples, 1)?;
         let (k, d) = self.means().dim();
+        oxlearn::check::allocatable::<F>(n_samples, d, "the sample")?;
         let mut rng = rng_from_seed(seed);
         let weights: Vec<f64> = self.weights().iter().map(|w| w.as_f64()).collect();
         let total: f64 = weights.iter().sum();

@@ -5,7 +5,7 @@ use oxlearn::random::{DEFAULT_SEED, rng_from_seed};
 use oxlearn::{Dataset, Error, Result};
 use rand::Rng as _;
 
-use super::{StandardNormal, check_positive, shuffle_rows};
+use super::{StandardNormal, check_positive, check_records, shuffle_rows};
 
 /// The centres of [`make_blobs`]: how many to draw, or where they are.
 #[derive(Debug, Clone, PartialEq)]
@@ -191,6 +191,7 @@ impl MakeBlobs {
 /// table on [`MakeBlobs`]).
 pub fn make_blobs(params: &MakeBlobs) -> Result<(Dataset<f64, usize>, Array2<f64>)> {
     let (n_centers, n_features) = params.validate()?;
+    check_records(params.n_samples, n_features)?;
     let mut rng = rng_from_seed(params.seed);
     let centers = match &params.centers {
         Centers::Given(c) => c.clone(),

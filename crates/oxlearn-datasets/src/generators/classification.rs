@@ -148,6 +148,7 @@ impl MakeClassification {
     fn validate(&self) -> Result<Vec<f64>> {
         check_positive("n_samples", self.n_samples)?;
         check_positive("n_features", self.n_features)?;
+        super::check_records(self.n_samples, self.n_features)?;
         check_positive("n_informative", self.n_informative)?;
         check_positive("n_classes", self.n_classes)?;
         check_positive("n_clusters_per_class", self.n_clusters_per_class)?;

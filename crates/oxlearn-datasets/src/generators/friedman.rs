@@ -82,6 +82,7 @@ pub fn make_friedman1(params: &MakeFriedman1) -> Result<Dataset<f64, f64>> {
         ));
     }
     check_non_negative("noise", params.noise)?;
+    super::check_records(params.n_samples, params.n_features)?;
     let mut rng = rng_from_seed(params.seed);
     let x = uniform_matrix(&mut rng, params.n_samples, params.n_features);
     let mut normal = StandardNormal::new();

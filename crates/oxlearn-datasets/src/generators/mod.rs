@@ -85,6 +85,12 @@ pub(crate) fn check_positive(name: &str, n: usize) -> Result<()> {
     Ok(())
 }
 
+/// `Err` unless `n_samples x n_features` records can be allocated.
+pub(crate) fn check_records(n_samples: usize, n_features: usize) -> Result<()> {
+    oxlearn::check::allocatable::<f64>(n_samples, n_features, "the generated records")?;
+    Ok(())
+}
+
 /// `Err` naming `name` unless `value` is finite and `>= 0`.
 pub(crate) fn check_non_negative(name: &str, value: f64) -> Result<()> {
     if !(value.is_finite() && value >= 0.0) {

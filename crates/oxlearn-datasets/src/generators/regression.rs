@@ -94,6 +94,7 @@ impl MakeRegression {
     fn validate(&self) -> Result<()> {
         check_positive("n_samples", self.n_samples)?;
         check_positive("n_features", self.n_features)?;
+        super::check_records(self.n_samples, self.n_features)?;
         if self.n_informative > self.n_features {
             return Err(Error::invalid_parameter(
                 "n_informative",

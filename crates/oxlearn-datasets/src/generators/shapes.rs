@@ -144,6 +144,7 @@ fn finish(
 pub fn make_moons(params: &MakeMoons) -> Result<Dataset<f64, usize>> {
     check_positive("n_samples", params.n_samples)?;
     check_non_negative("noise", params.noise)?;
+    super::check_records(params.n_samples, 2)?;
     let n_out = params.n_samples / 2;
     let n_in = params.n_samples - n_out;
     let outer = linspace(0.0, PI, n_out, true)
@@ -180,6 +181,7 @@ pub fn make_moons(params: &MakeMoons) -> Result<Dataset<f64, usize>> {
 pub fn make_circles(params: &MakeCircles) -> Result<Dataset<f64, usize>> {
     check_positive("n_samples", params.n_samples)?;
     check_non_negative("noise", params.noise)?;
+    super::check_records(params.n_samples, 2)?;
     if !(0.0..1.0).contains(&params.factor) {
         return Err(Error::invalid_parameter(
             "factor",

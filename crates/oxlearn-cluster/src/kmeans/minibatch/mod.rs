@@ -319,7 +319,7 @@ impl<F: Float, T> Fit<F, T> for MiniBatchKMeans {
             let mut counts = vec![F::zero(); k];
             let mut since = 0usize;
             let mut conv = Convergence::new();
-            let n_steps = (self.max_iter * n) / batch;
+            let n_steps = self.max_iter.saturating_mul(n) / batch;
             let mut done = 0;
             for i in 0..n_steps {
                 done = i + 1;
