@@ -2,8 +2,10 @@
 //! accumulators combined in chunk order, empty-cluster relocation and inertia.
 //!
 //! Every parallel loop here runs over a fixed partition of the rows into
-//! chunks of [`CHUNK`] rows, and per-chunk results are combined in chunk
-//! order, so the result does not depend on the number of threads.
+//! chunks of [`CHUNK`] rows (a multiple of it when many large per-chunk
+//! sums would not fit in memory; a function of the shapes only), and
+//! per-chunk results are combined in chunk order, so the result does not
+//! depend on the number of threads.
 
 use ndarray::{Array2, ArrayView2, Axis};
 use oxlearn::Float;
@@ -13,6 +15,18 @@ use super::kernel::{Accumulate, PackedCenters};
 
 /// Rows per chunk: a block small enough for its distance matrix to stay in cache.
 pub(crate) const CHUNK: usize = 256;
+
+/// Cells of per-chunk cluster sums (`k x d` each) kept alive at once, at most.
+const SUMS_BUDGET: usize = 1 << 24;
+
+/// Rows per chunk of the accumulating pass: [`CHUNK`], or a multiple of it
+/// when `n / CHUNK` chunks of `k x d` sums would exceed [`SUMS_BUDGET`]
+/// cells. It depends on the shapes only, never on the number of threads.
+fn sums_chunk(n: usize, cells: usize) -> usize {
+    let chunks = n.div_ceil(CHUNK);
+    let allowed = (SUMS_BUDGET / cells.max(1)).max(1);
+    CHUNK * chunks.div_ceil(allowed).max(1)
+}
 
 /// Samples as a contiguous row-major slice of `n x d` values.
 #[derive(Clone, Copy)]
@@ -126,11 +140,12 @@ pub(crate) fn assign<F: Float>(
 ) -> Option<Sums<F>> {
     let packed = PackedCenters::new(centers);
     let (k, d) = (packed.k(), x.d);
+    let chunk = sums_chunk(labels.len(), k * (d + 1));
     let parts: Vec<Option<Sums<F>>> = labels
-        .par_chunks_mut(CHUNK)
+        .par_chunks_mut(chunk)
         .enumerate()
         .map(|(ci, lab)| {
-            let start = ci * CHUNK;
+            let start = ci * chunk;
             let mut acc = accumulate.then(|| Sums {
                 sums: vec![F::zero(); k * d],
                 weights: vec![F::zero(); k],
@@ -311,6 +326,18 @@ pub(crate) fn lloyd<F: Float>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sums_chunks_stay_within_budget() {
+        // Usual shapes keep the cache-sized chunk.
+        assert_eq!(sums_chunk(160_000, 16 * 17), CHUNK);
+        assert_eq!(sums_chunk(0, 10), CHUNK);
+        // A million rows, k = 10^4, d = 100: far fewer, larger chunks.
+        let (n, cells) = (1_000_000, 10_000 * 101);
+        let chunk = sums_chunk(n, cells);
+        assert_eq!(chunk % CHUNK, 0);
+        assert!(n.div_ceil(chunk) * cells <= 2 * SUMS_BUDGET);
+    }
     use ndarray::array;
 
     #[test]
