@@ -12,6 +12,23 @@ use crate::error::LinearError;
 use crate::least_squares;
 use crate::linalg::{self, Problem};
 
+/// Most penalties on a grid: far beyond any useful path, small enough to
+/// allocate.
+const MAX_ALPHAS: usize = 1 << 20;
+
+/// `n_alphas` in `1..=MAX_ALPHAS`.
+fn check_n_alphas(n_alphas: usize) -> Result<(), Error> {
+    check_at_least("n_alphas", n_alphas, 1)?;
+    if n_alphas > MAX_ALPHAS {
+        return Err(Error::invalid_parameter(
+            "n_alphas",
+            format!("at most {MAX_ALPHAS}"),
+            n_alphas,
+        ));
+    }
+    Ok(())
+}
+
 /// The geometric grid of `n_alphas` penalties from `alpha_max` down to
 /// `eps · alpha_max`, as scikit-learn's `_alpha_grid`: `alpha_max =
 /// max_j |Σᵢ wᵢ xᵢⱼ yᵢ| / (Σw · l1_ratio)` on (weighted) centred data (the
@@ -41,7 +58,7 @@ pub fn alpha_grid<F: Float>(
     eps: f64,
 ) -> Result<Vec<f64>, LinearError> {
     check_l1_ratio(l1_ratio)?;
-    check_at_least("n_alphas", n_alphas, 1)?;
+    check_n_alphas(n_alphas)?;
     check_open_range("eps", eps, 0.0, 1.0)?;
     let y = data.targets().insert_axis(Axis(1));
     least_squares::check_inputs(data.records(), y, data.weights())?;
@@ -376,7 +393,7 @@ impl Params for ElasticNetCV {
             }
         }
         check_open_range("eps", self.eps, 0.0, 1.0)?;
-        check_at_least("n_alphas", self.n_alphas, 1)?;
+        check_n_alphas(self.n_alphas)?;
         check_at_least("cv", self.cv, 2)?;
         if let Some(alphas) = &self.alphas {
             if alphas.is_empty() {

@@ -208,6 +208,7 @@ fn paths_and_cross_validation_behave() {
     assert!(alpha_grid(data.view(), 0.0, true, 8, 1e-3).is_err());
     assert!(alpha_grid(data.view(), 1.0, true, 0, 1e-3).is_err());
     assert!(alpha_grid(data.view(), 1.0, true, 8, 1.0).is_err());
+    assert!(alpha_grid(data.view(), 1.0, true, usize::MAX, 1e-3).is_err());
     // Cross-validation: bad hyperparameters, weights, too many folds.
     for (model, name) in [
         (ElasticNetCV::default().cv(1), "`cv`"),
@@ -215,6 +216,7 @@ fn paths_and_cross_validation_behave() {
         (ElasticNetCV::default().l1_ratio(0.0), "`l1_ratio`"),
         (ElasticNetCV::default().eps(0.0), "`eps`"),
         (ElasticNetCV::default().n_alphas(0), "`n_alphas`"),
+        (ElasticNetCV::default().n_alphas(usize::MAX), "`n_alphas`"),
         (ElasticNetCV::default().alphas(Some(vec![])), "`alphas`"),
         (ElasticNetCV::default().alphas(Some(vec![-1.0])), "`alphas`"),
         (ElasticNetCV::default().tol(-1.0), "`tol`"),
