@@ -3,7 +3,7 @@
 
 use ndarray::{Array1, Array2, Array3, ArrayView2, Axis, s};
 use oxlearn::parallel::with_threads;
-use oxlearn::params::{Params, check_at_least, check_n_threads, check_open_range};
+use oxlearn::params::{Params, check_at_least, check_at_most, check_n_threads, check_open_range};
 use oxlearn::{DatasetView, Error, Fit, Float, Predict};
 
 use crate::coordinate_descent::Selection;
@@ -19,14 +19,7 @@ const MAX_ALPHAS: usize = 1 << 20;
 /// `n_alphas` in `1..=MAX_ALPHAS`.
 fn check_n_alphas(n_alphas: usize) -> Result<(), Error> {
     check_at_least("n_alphas", n_alphas, 1)?;
-    if n_alphas > MAX_ALPHAS {
-        return Err(Error::invalid_parameter(
-            "n_alphas",
-            format!("at most {MAX_ALPHAS}"),
-            n_alphas,
-        ));
-    }
-    Ok(())
+    check_at_most("n_alphas", n_alphas, MAX_ALPHAS)
 }
 
 /// The geometric grid of `n_alphas` penalties from `alpha_max` down to

@@ -15,14 +15,7 @@ pub(crate) const MAX_OUTPUT_FEATURES: usize = 1 << 20;
 
 /// An error naming `name` when `value` exceeds [`MAX_OUTPUT_FEATURES`].
 pub(crate) fn check_output_size(name: &str, value: usize) -> Result<(), Error> {
-    if value > MAX_OUTPUT_FEATURES {
-        return Err(Error::invalid_parameter(
-            name,
-            format!("at most {MAX_OUTPUT_FEATURES}"),
-            value,
-        ));
-    }
-    Ok(())
+    oxlearn::params::check_at_most(name, value, MAX_OUTPUT_FEATURES)
 }
 
 /// Output cells per parallel chunk of [`map_rows`]: small enough that the

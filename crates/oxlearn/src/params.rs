@@ -132,3 +132,20 @@ pub fn check_at_least(name: &str, value: usize, min: usize) -> Result<()> {
         ))
     }
 }
+
+/// A count must be at most `max` (a guard against sizes that cannot be
+/// allocated).
+///
+/// # Errors
+/// [`Error::InvalidParameter`] otherwise.
+pub fn check_at_most(name: &str, value: usize, max: usize) -> Result<()> {
+    if value <= max {
+        Ok(())
+    } else {
+        Err(Error::invalid_parameter(
+            name,
+            format!("at most {max}"),
+            value,
+        ))
+    }
+}

@@ -4,12 +4,12 @@
 //! term is common to all centres). The centres are packed once per
 //! iteration in blocks of `kb` centres (two of the CPU's widest vectors:
 //! with AVX2 8 `f64` or 16 `f32`, twice that with AVX-512), transposed
-//! (`d x kb`, zero-padded, padding norms `+inf`), and [`RB`] rows at a time are multiplied against each block in registers
-//! with fused multiply-adds: no matrix product is packed per chunk and no
-//! `n x k` distance matrix exists (only the tile's `RB x k`). The nearest
-//! centre of a row is found without branches (the smallest value, then the
-//! lowest index holding it), and the row is added to its centre's sums in
-//! the same pass.
+//! (`d x kb`, zero-padded, padding norms `+inf`), and [`RB`] rows at a time
+//! are multiplied against each block in registers with fused multiply-adds:
+//! no matrix product is packed per chunk and no `n x k` distance matrix
+//! exists (only the tile's `RB x k`). The nearest centre of a row is found
+//! without branches (the smallest value, then the lowest index holding it),
+//! and the row is added to its centre's sums in the same pass.
 //!
 //! The kernel is written against [`oxlearn::simd`] and compiled for the
 //! CPU's widest vectors; its arithmetic (fused multiply-adds in a fixed

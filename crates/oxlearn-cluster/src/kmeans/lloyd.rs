@@ -326,6 +326,7 @@ pub(crate) fn lloyd<F: Float>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ndarray::array;
 
     #[test]
     fn sums_chunks_stay_within_budget() {
@@ -338,7 +339,6 @@ mod tests {
         assert_eq!(chunk % CHUNK, 0);
         assert!(n.div_ceil(chunk) * cells <= 2 * SUMS_BUDGET);
     }
-    use ndarray::array;
 
     #[test]
     fn assign_picks_nearest_and_sums() {
