@@ -81,9 +81,10 @@ pub use error::LinearError;
 pub use glm::{GammaRegressor, GlmModel, Link, PoissonRegressor, TweedieRegressor};
 pub use inference::OlsSummary;
 pub use least_squares::Solver;
-pub use logistic::{ClassWeight, LogisticRegression, LogisticRegressionModel, Penalty};
+pub use logistic::{LogisticRegression, LogisticRegressionModel, Penalty};
 pub use model::{LinearModel, MultiTargetLinearModel};
 pub use ordinary::LinearRegression;
+pub use oxlearn::ClassWeight;
 pub use ridge::Ridge;
 pub use ridge_cv::{RidgeCV, RidgeCvModel, RidgeCvMultiModel};
 pub use sgd::{

@@ -7,7 +7,9 @@ use oxlearn::parallel::{chunk_ranges, with_threads};
 use oxlearn::params::{
     Params, check_at_least, check_n_threads, check_non_negative, check_positive,
 };
-use oxlearn::{ClassLabels, DatasetView, Error, Fit, Float, Predict, PredictProba, check};
+use oxlearn::{
+    ClassLabels, ClassWeight, DatasetView, Error, Fit, Float, Predict, PredictProba, check,
+};
 use rayon::prelude::*;
 
 use crate::error::LinearError;
@@ -32,22 +34,6 @@ pub enum Penalty {
     },
     /// No penalty (scikit-learn's `None`); diverges on separable data.
     None,
-}
-
-/// Per-class weights of a [`LogisticRegression`], multiplied into the sample
-/// weights.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub enum ClassWeight {
-    /// Every class weighs 1.
-    #[default]
-    Uniform,
-    /// `Σw / (n_classes · Σw of the class)` (with unit weights,
-    /// `n_samples / (n_classes · count)`), as scikit-learn's `"balanced"`.
-    Balanced,
-    /// One weight per class, in the order of the sorted classes; each finite
-    /// and >= 0.
-    PerClass(Vec<f64>),
 }
 
 /// Logistic regression, as scikit-learn's `LogisticRegression` with the
@@ -184,15 +170,7 @@ impl Params for LogisticRegression {
         }
         check_at_least("max_iter", self.max_iter, 1)?;
         check_non_negative("tol", self.tol)?;
-        if let ClassWeight::PerClass(w) = &self.class_weight
-            && let Some(v) = w.iter().find(|v| !(v.is_finite() && **v >= 0.0))
-        {
-            return Err(Error::invalid_parameter(
-                "class_weight",
-                "finite weights >= 0",
-                v,
-            ));
-        }
+        self.class_weight.validate("class_weight")?;
         check_n_threads(self.n_threads)?;
         Ok(())
     }
@@ -344,25 +322,12 @@ impl<F: Float, T: Ord + Clone + Send + Sync> Fit<F, T> for LogisticRegression {
         let k = labels.n_classes();
         let n = records.nrows();
         let p = records.ncols();
-        let class_w = match &self.class_weight {
-            ClassWeight::Uniform => vec![1.0; k],
-            ClassWeight::Balanced => {
-                // Weighted class counts, as scikit-learn's compute_class_weight.
-                let mut counts = vec![0.0f64; k];
-                for (i, &c) in y.iter().enumerate() {
-                    counts[c] += data.weights().map_or(1.0, |w| w[i].as_f64());
-                }
-                let total: f64 = counts.iter().sum();
-                counts
-                    .iter()
-                    .map(|&c| if c > 0.0 { total / (k as f64 * c) } else { 0.0 })
-                    .collect()
-            }
-            ClassWeight::PerClass(w) => {
-                check::same_length(k, w.len(), "class_weight (one weight per class)")?;
-                w.clone()
-            }
-        };
+        // Weighted class counts, as scikit-learn's compute_class_weight.
+        let mut counts = vec![0.0f64; k];
+        for (i, &c) in y.iter().enumerate() {
+            counts[c] += data.weights().map_or(1.0, |w| w[i].as_f64());
+        }
+        let class_w = self.class_weight.weights(&counts)?;
         let s: Vec<f64> = (0..n)
             .map(|i| data.weights().map_or(1.0, |w| w[i].as_f64()) * class_w[y[i]])
             .collect();

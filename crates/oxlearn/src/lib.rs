@@ -8,6 +8,7 @@
 //!   shuffling, stratified splits and folds;
 //! - the estimator traits [`Fit`], [`Predict`], [`PredictProba`],
 //!   [`Transform`], [`FitTransform`] and [`PartialFit`];
+//! - per-class weights of classifiers ([`ClassWeight`]);
 //! - one [`Error`] type, the hyperparameter convention ([`params::Params`]) and
 //!   input checks ([`check`]);
 //! - seeded randomness ([`random`]) and thread control ([`parallel`]);
@@ -34,6 +35,7 @@
 //! ```
 
 pub mod check;
+mod class_weight;
 pub mod dataset;
 pub mod dummy;
 mod error;
@@ -50,6 +52,7 @@ pub mod simd;
 pub mod stats;
 mod traits;
 
+pub use class_weight::ClassWeight;
 pub use dataset::{Dataset, DatasetView};
 pub use error::{Error, Result};
 pub use float::Float;

@@ -149,3 +149,37 @@ pub fn check_at_most(name: &str, value: usize, max: usize) -> Result<()> {
         ))
     }
 }
+
+/// Builder methods for the fields of a hyperparameter struct: each
+/// `name: Type` becomes a `#[must_use] pub fn name(self, name: Type) -> Self`
+/// with the given doc comment. The one setter pattern of every crate.
+///
+/// ```
+/// #[derive(Default)]
+/// struct Smoother { alpha: f64, max_iter: usize }
+///
+/// impl Smoother {
+///     oxlearn::setters! {
+///         /// Sets `alpha`.
+///         alpha: f64,
+///         /// Sets `max_iter`.
+///         max_iter: usize,
+///     }
+/// }
+///
+/// let s = Smoother::default().alpha(0.5).max_iter(10);
+/// assert_eq!((s.alpha, s.max_iter), (0.5, 10));
+/// ```
+#[macro_export]
+macro_rules! setters {
+    ($($(#[$doc:meta])* $name:ident: $ty:ty),* $(,)?) => {
+        $(
+            $(#[$doc])*
+            #[must_use]
+            pub fn $name(mut self, $name: $ty) -> Self {
+                self.$name = $name;
+                self
+            }
+        )*
+    };
+}

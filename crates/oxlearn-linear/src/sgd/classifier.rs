@@ -13,7 +13,7 @@ use super::params::{LearningRate, SgdLoss, SgdPenalty, sgd_builders, validate_co
 use super::plain::{Score, Settings, State};
 use super::{row_major, sample_weights, validation_mask};
 use crate::error::LinearError;
-use crate::logistic::ClassWeight;
+use oxlearn::ClassWeight;
 
 /// A linear classifier fitted by stochastic gradient descent, as
 /// scikit-learn's `SGDClassifier` (dense data): a linear SVM by default,
@@ -247,15 +247,7 @@ impl Params for SgdClassifier {
             self.validation_fraction,
             self.n_iter_no_change,
         )?;
-        if let ClassWeight::PerClass(w) = &self.class_weight
-            && let Some(v) = w.iter().find(|v| !(v.is_finite() && **v >= 0.0))
-        {
-            return Err(Error::invalid_parameter(
-                "class_weight",
-                "finite weights >= 0",
-                v,
-            ));
-        }
+        self.class_weight.validate("class_weight")?;
         check_n_threads(self.n_threads)?;
         Ok(())
     }

@@ -10,7 +10,7 @@ use super::SgdClassifier;
 use super::params::SgdLoss;
 use super::plain::{Outcome, Problem, State, plain_sgd};
 use crate::error::LinearError;
-use crate::logistic::ClassWeight;
+use oxlearn::ClassWeight;
 
 /// One coefficient vector for two classes, one per class otherwise.
 pub(super) fn n_rows(n_classes: usize) -> usize {
@@ -20,29 +20,11 @@ pub(super) fn n_rows(n_classes: usize) -> usize {
 /// The weight of each class: scikit-learn's `compute_class_weight`
 /// (balanced on the unweighted class counts of `y`).
 pub(super) fn class_weights(cw: &ClassWeight, y: &[usize], k: usize) -> Result<Vec<f64>, Error> {
-    match cw {
-        ClassWeight::Uniform => Ok(vec![1.0; k]),
-        ClassWeight::Balanced => {
-            let mut counts = vec![0usize; k];
-            for &c in y {
-                counts[c] += 1;
-            }
-            Ok(counts
-                .iter()
-                .map(|&c| {
-                    if c > 0 {
-                        y.len() as f64 / (k * c) as f64
-                    } else {
-                        1.0
-                    }
-                })
-                .collect())
-        }
-        ClassWeight::PerClass(w) => {
-            check::same_length(k, w.len(), "class_weight (one weight per class)")?;
-            Ok(w.clone())
-        }
+    let mut counts = vec![0.0f64; k];
+    for &c in y {
+        counts[c] += 1.0;
     }
+    cw.weights(&counts)
 }
 
 /// Runs the one-vs-rest problems on class indices `y` from `states`.

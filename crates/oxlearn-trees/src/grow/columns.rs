@@ -1,0 +1,225 @@
+//! Presorted columns: each feature's values ranked once, and per tree the
+//! samples of every node kept in sorted order for every feature.
+//!
+//! [`Ranked`] is built once per fit (once per forest): for each feature the
+//! distinct values in increasing order, the rank (code) of every sample's
+//! value, missing values last with code [`MISSING`], and the samples in
+//! sorted order. [`Columns`] is one tree's working copy: the samples in the
+//! tree, as (code, sample) pairs sorted per feature; a node is a range
+//! `start..end` of positions, the same in every feature, and splitting a
+//! node partitions that range of every still-useful feature stably, so both
+//! children stay sorted. A split search is then one sequential pass per
+//! feature, with no sorting at any node (scikit-learn sorts at every node).
+
+use ndarray::ArrayView2;
+use oxlearn::Float;
+use rayon::prelude::*;
+
+/// The code of a missing value; it sorts after every real code.
+pub(crate) const MISSING: u32 = u32::MAX;
+
+/// Two consecutive distinct values closer than this are one value, as
+/// scikit-learn's `FEATURE_THRESHOLD`.
+const FEATURE_THRESHOLD: f64 = 1e-7;
+
+/// Every feature ranked once: shared, read-only, by all trees of a fit.
+pub(crate) struct Ranked<F> {
+    pub(crate) n_rows: usize,
+    pub(crate) n_features: usize,
+    /// Feature-major: the samples of feature `f` in sorted order are
+    /// `order[f * n_rows..(f + 1) * n_rows]`.
+    pub(crate) order: Vec<u32>,
+    /// Feature-major codes, `codes[f * n_rows + i]` for sample `i`.
+    pub(crate) codes: Vec<u32>,
+    /// For each feature, the smallest and largest value of each code.
+    pub(crate) low: Vec<Vec<F>>,
+    pub(crate) high: Vec<Vec<F>>,
+}
+
+impl<F: Float> Ranked<F> {
+    /// Ranks every column of `x` (NaN is missing; the caller rejected
+    /// infinities and checked that the rows fit in `u32`).
+    pub(crate) fn new(x: ArrayView2<'_, F>) -> Self {
+        let (n_rows, n_features) = x.dim();
+        let per_feature: Vec<_> = (0..n_features)
+            .into_par_iter()
+            .map(|f| {
+                let col = x.column(f);
+                let mut order: Vec<u32> = (0..n_rows as u32).collect();
+                // NaN last; ties by sample index (a stable sort), so the order
+                // is the same on every run.
+                order.sort_by(|&a, &b| {
+                    let (va, vb) = (col[a as usize], col[b as usize]);
+                    match (va.is_nan(), vb.is_nan()) {
+                        (false, false) => va.partial_cmp(&vb).unwrap_or(std::cmp::Ordering::Equal),
+                        (a_nan, b_nan) => a_nan.cmp(&b_nan),
+                    }
+                });
+                let mut codes = vec![MISSING; n_rows];
+                let mut low: Vec<F> = Vec::new();
+                let mut high: Vec<F> = Vec::new();
+                let eps = F::cast(FEATURE_THRESHOLD);
+                for &i in &order {
+                    let v = col[i as usize];
+                    if v.is_nan() {
+                        break;
+                    }
+                    match high.last_mut() {
+                        Some(h) if v <= *h + eps => *h = v,
+                        _ => {
+                            low.push(v);
+                            high.push(v);
+                        }
+                    }
+                    codes[i as usize] = (low.len() - 1) as u32;
+                }
+                (order, codes, low, high)
+            })
+            .collect();
+        let mut ranked = Ranked {
+            n_rows,
+            n_features,
+            order: Vec::with_capacity(n_rows * n_features),
+            codes: Vec::with_capacity(n_rows * n_features),
+            low: Vec::with_capacity(n_features),
+            high: Vec::with_capacity(n_features),
+        };
+        for (order, codes, low, high) in per_feature {
+            ranked.order.extend_from_slice(&order);
+            ranked.codes.extend_from_slice(&codes);
+            ranked.low.push(low);
+            ranked.high.push(high);
+        }
+        ranked
+    }
+
+    /// The threshold between the largest value of code `left` and the
+    /// smallest of code `right` of feature `f`: their midpoint, or the left
+    /// value when the midpoint rounds up to the right one.
+    pub(crate) fn threshold(&self, f: usize, left: u32, right: u32) -> F {
+        let a = self.high[f][left as usize];
+        let b = self.low[f][right as usize];
+        let half = F::cast(0.5);
+        let mid = a * half + b * half;
+        if mid >= b || !mid.is_finite() { a } else { mid }
+    }
+}
+
+/// One entry of a sorted column: a sample and the code of its value.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Entry {
+    pub(crate) code: u32,
+    pub(crate) sample: u32,
+}
+
+/// One tree's sorted columns over the samples it was given.
+pub(crate) struct Columns {
+    /// The number of samples in the tree.
+    pub(crate) n: usize,
+    /// Feature-major entries: feature `f` is `entries[f * n..(f + 1) * n]`.
+    pub(crate) entries: Vec<Entry>,
+    /// The samples, grouped by node: node `start..end` holds
+    /// `samples[start..end]` (partitioned at every split, as the columns).
+    pub(crate) samples: Vec<u32>,
+    /// Scratch for partitioning (the right part of a node).
+    scratch: Vec<Entry>,
+    scratch_samples: Vec<u32>,
+    /// Whether each training sample goes left at the split being applied.
+    go_left: Vec<bool>,
+}
+
+impl Columns {
+    /// The sorted columns of the samples with `weight > 0` (all samples when
+    /// `weights` is `None`).
+    pub(crate) fn new<F: Float>(ranked: &Ranked<F>, weights: Option<&[f64]>) -> Self {
+        let n_rows = ranked.n_rows;
+        let n = weights.map_or(n_rows, |w| w.iter().filter(|&&v| v > 0.0).count());
+        let mut entries = Vec::with_capacity(n * ranked.n_features);
+        for f in 0..ranked.n_features {
+            let order = &ranked.order[f * n_rows..(f + 1) * n_rows];
+            let codes = &ranked.codes[f * n_rows..(f + 1) * n_rows];
+            entries.extend(
+                order
+                    .iter()
+                    .filter(|&&i| weights.is_none_or(|w| w[i as usize] > 0.0))
+                    .map(|&i| Entry {
+                        code: codes[i as usize],
+                        sample: i,
+                    }),
+            );
+        }
+        let samples = match weights {
+            Some(w) => (0..n_rows as u32)
+                .filter(|&i| w[i as usize] > 0.0)
+                .collect(),
+            None => (0..n_rows as u32).collect(),
+        };
+        Columns {
+            n,
+            entries,
+            samples,
+            scratch: Vec::with_capacity(n),
+            scratch_samples: Vec::with_capacity(n),
+            go_left: vec![false; n_rows],
+        }
+    }
+
+    /// The entries of feature `f` in the node `start..end`.
+    #[inline]
+    pub(crate) fn segment(&self, f: usize, start: usize, end: usize) -> &[Entry] {
+        &self.entries[f * self.n + start..f * self.n + end]
+    }
+
+    /// Splits the node `start..end` on feature `f`: the first `n_below`
+    /// entries of its sorted segment (the non-missing values at or below
+    /// the threshold) go left, and the missing ones (at the end) go left when
+    /// `missing_left`. Every feature in `features` is partitioned stably;
+    /// returns the number of samples that went left.
+    pub(crate) fn split(
+        &mut self,
+        f: usize,
+        start: usize,
+        end: usize,
+        n_below: usize,
+        missing_left: bool,
+        features: &[u32],
+    ) -> usize {
+        let n = self.n;
+        let seg = &self.entries[f * n + start..f * n + end];
+        let n_missing = seg.len() - seg.partition_point(|e| e.code != MISSING);
+        for (p, e) in seg.iter().enumerate() {
+            let left = p < n_below || (missing_left && p >= seg.len() - n_missing);
+            self.go_left[e.sample as usize] = left;
+        }
+        let n_left = n_below + if missing_left { n_missing } else { 0 };
+        let go_left = &self.go_left;
+        partition(
+            &mut self.samples[start..end],
+            &mut self.scratch_samples,
+            |&i| go_left[i as usize],
+        );
+        for &g in features {
+            let g = g as usize;
+            let seg = &mut self.entries[g * n + start..g * n + end];
+            partition(seg, &mut self.scratch, |e| go_left[e.sample as usize]);
+        }
+        n_left
+    }
+}
+
+/// Moves the items of `seg` for which `left` holds to its front, the others
+/// after them, both in their original order.
+fn partition<T: Copy>(seg: &mut [T], scratch: &mut Vec<T>, left: impl Fn(&T) -> bool) {
+    scratch.clear();
+    let mut write = 0;
+    for read in 0..seg.len() {
+        let e = seg[read];
+        if left(&e) {
+            seg[write] = e;
+            write += 1;
+        } else {
+            scratch.push(e);
+        }
+    }
+    seg[write..].copy_from_slice(scratch);
+}

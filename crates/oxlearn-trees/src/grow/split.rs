@@ -1,0 +1,338 @@
+//! The split search of one node: the best threshold of each drawn feature
+//! (one pass over its sorted segment) or a random one (extra trees), with
+//! missing values sent to whichever side is better.
+
+use oxlearn::Float;
+use rand::Rng as _;
+
+use super::columns::{Columns, Entry, MISSING, Ranked};
+use super::criterion::Criterion;
+use super::{GrowParams, SplitterKind};
+use oxlearn::random::Rng;
+
+/// A node being split: its range of sorted positions and its statistics.
+pub(crate) struct NodeStats<'a> {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) stats: &'a [f64],
+    pub(crate) weight: f64,
+    /// Bounds on the node's value from monotonic constraints.
+    pub(crate) lower: f64,
+    pub(crate) upper: f64,
+}
+
+/// The best split found so far.
+pub(crate) struct Split<F> {
+    pub(crate) feature: usize,
+    /// Non-missing entries of the feature's sorted segment that go left.
+    pub(crate) n_below: usize,
+    pub(crate) threshold: F,
+    pub(crate) missing_left: bool,
+    pub(crate) proxy: f64,
+    /// The left child's statistics and weight.
+    pub(crate) left: Vec<f64>,
+    pub(crate) left_weight: f64,
+}
+
+/// What the search of one node found.
+pub(crate) struct Search<F> {
+    pub(crate) best: Option<Split<F>>,
+    /// Features found constant in the node (never useful below it).
+    pub(crate) constant: Vec<u32>,
+}
+
+/// Shared inputs of every split search of a tree.
+pub(crate) struct Context<'a, F, C> {
+    pub(crate) ranked: &'a Ranked<F>,
+    pub(crate) criterion: &'a C,
+    pub(crate) weights: &'a [f64],
+    pub(crate) params: &'a GrowParams,
+}
+
+impl<F: Float, C: Criterion> Context<'_, F, C> {
+    /// Searches the node over up to `max_features` non-constant features
+    /// drawn at random from `active`.
+    pub(crate) fn search(
+        &self,
+        columns: &Columns,
+        node: &NodeStats<'_>,
+        active: &[u32],
+        rng: &mut Rng,
+    ) -> Search<F> {
+        let mut order: Vec<u32> = active.to_vec();
+        let mut search = Search {
+            best: None,
+            constant: Vec::new(),
+        };
+        let mut scratch = Scratch::new(self.criterion.width());
+        let mut visited = 0usize;
+        for i in 0..order.len() {
+            if visited >= self.params.max_features {
+                break;
+            }
+            let j = rng.random_range(i..order.len());
+            order.swap(i, j);
+            let f = order[i] as usize;
+            let seg = columns.segment(f, node.start, node.end);
+            let n_present = seg.partition_point(|e| e.code != MISSING);
+            if n_present == 0 || seg[0].code == seg[n_present - 1].code {
+                search.constant.push(f as u32);
+                continue;
+            }
+            visited += 1;
+            match self.params.splitter {
+                SplitterKind::Best => {
+                    self.best_of_feature(f, seg, n_present, node, &mut scratch, &mut search.best);
+                }
+                SplitterKind::Random => self.random_of_feature(
+                    f,
+                    seg,
+                    n_present,
+                    node,
+                    &mut scratch,
+                    rng,
+                    &mut search.best,
+                ),
+            }
+        }
+        search
+    }
+
+    /// Sums of the entries `seg` into `out` (cleared first); returns their weight.
+    fn sum_into(&self, seg: &[Entry], out: &mut [f64]) -> f64 {
+        out.fill(0.0);
+        let mut w = 0.0;
+        for e in seg {
+            let s = e.sample as usize;
+            self.criterion.add(out, s, self.weights[s]);
+            w += self.weights[s];
+        }
+        w
+    }
+
+    /// Every threshold of feature `f` between two distinct values.
+    fn best_of_feature(
+        &self,
+        f: usize,
+        seg: &[Entry],
+        n_present: usize,
+        node: &NodeStats<'_>,
+        scratch: &mut Scratch,
+        best: &mut Option<Split<F>>,
+    ) {
+        let n_missing = seg.len() - n_present;
+        let w_missing = self.sum_into(&seg[n_present..], &mut scratch.missing);
+        scratch.left.fill(0.0);
+        let mut wl = 0.0;
+        let min_leaf = self.params.min_samples_leaf;
+        for p in 0..n_present {
+            let e = seg[p];
+            if p > 0 && e.code != seg[p - 1].code {
+                let nr_present = n_present - p;
+                for missing_left in [false, true] {
+                    if missing_left && n_missing == 0 {
+                        break;
+                    }
+                    let (nl, nr) = if missing_left {
+                        (p + n_missing, nr_present)
+                    } else {
+                        (p, nr_present + n_missing)
+                    };
+                    if nl < min_leaf || nr < min_leaf {
+                        continue;
+                    }
+                    let (wl_all, candidate_left) = if missing_left {
+                        for ((c, &l), &m) in scratch
+                            .cand
+                            .iter_mut()
+                            .zip(&scratch.left)
+                            .zip(&scratch.missing)
+                        {
+                            *c = l + m;
+                        }
+                        (wl + w_missing, &scratch.cand)
+                    } else {
+                        (wl, &scratch.left)
+                    };
+                    let threshold = || self.ranked.threshold(f, seg[p - 1].code, e.code);
+                    let direction = if n_missing == 0 {
+                        nl > nr
+                    } else {
+                        missing_left
+                    };
+                    self.consider(
+                        f,
+                        p,
+                        direction,
+                        candidate_left,
+                        wl_all,
+                        node,
+                        &mut scratch.right,
+                        threshold,
+                        best,
+                    );
+                }
+            }
+            let s = e.sample as usize;
+            self.criterion.add(&mut scratch.left, s, self.weights[s]);
+            wl += self.weights[s];
+        }
+        if n_missing > 0 && n_present >= min_leaf && n_missing >= min_leaf {
+            // Every present value left, every missing one right.
+            let left = scratch.left.clone();
+            self.consider(
+                f,
+                n_present,
+                false,
+                &left,
+                wl,
+                node,
+                &mut scratch.right,
+                || F::max_value(),
+                best,
+            );
+        }
+    }
+
+    /// One random threshold of feature `f`, uniform between its smallest and
+    /// largest value in the node (scikit-learn's random splitter).
+    #[allow(clippy::too_many_arguments)]
+    fn random_of_feature(
+        &self,
+        f: usize,
+        seg: &[Entry],
+        n_present: usize,
+        node: &NodeStats<'_>,
+        scratch: &mut Scratch,
+        rng: &mut Rng,
+        best: &mut Option<Split<F>>,
+    ) {
+        let lo = self.ranked.low[f][seg[0].code as usize];
+        let hi = self.ranked.high[f][seg[n_present - 1].code as usize];
+        let u: f64 = rng.random();
+        let mut threshold = lo + (hi - lo) * F::cast(u);
+        if threshold >= hi {
+            threshold = lo;
+        }
+        let n_missing = seg.len() - n_present;
+        let missing_left = n_missing > 0 && rng.random::<bool>();
+        let high = &self.ranked.high[f];
+        let n_below = seg[..n_present].partition_point(|e| high[e.code as usize] <= threshold);
+        let (nl, nr) = if missing_left {
+            (n_below + n_missing, n_present - n_below)
+        } else {
+            (n_below, n_present - n_below + n_missing)
+        };
+        let min_leaf = self.params.min_samples_leaf;
+        if nl < min_leaf || nr < min_leaf {
+            return;
+        }
+        // The left sums from the smaller side of the present values.
+        let mut wl = if n_below <= n_present / 2 {
+            self.sum_into(&seg[..n_below], &mut scratch.left)
+        } else {
+            let w_missing = self.sum_into(&seg[n_present..], &mut scratch.missing);
+            let w_above = self.sum_into(&seg[n_below..n_present], &mut scratch.cand);
+            for ((l, &t), (&m, &a)) in scratch
+                .left
+                .iter_mut()
+                .zip(node.stats)
+                .zip(scratch.missing.iter().zip(&scratch.cand))
+            {
+                *l = t - m - a;
+            }
+            node.weight - w_missing - w_above
+        };
+        if missing_left {
+            let w_missing = self.sum_into(&seg[n_present..], &mut scratch.missing);
+            for (l, &m) in scratch.left.iter_mut().zip(&scratch.missing) {
+                *l += m;
+            }
+            wl += w_missing;
+        }
+        let direction = if n_missing == 0 {
+            nl > nr
+        } else {
+            missing_left
+        };
+        let left = std::mem::take(&mut scratch.left);
+        self.consider(
+            f,
+            n_below,
+            direction,
+            &left,
+            wl,
+            node,
+            &mut scratch.right,
+            || threshold,
+            best,
+        );
+        scratch.left = left;
+    }
+
+    /// Keeps the split with left sums `left` (weight `wl`) when it is allowed
+    /// and better than `best`.
+    #[allow(clippy::too_many_arguments)]
+    fn consider(
+        &self,
+        f: usize,
+        n_below: usize,
+        missing_left: bool,
+        left: &[f64],
+        wl: f64,
+        node: &NodeStats<'_>,
+        right: &mut [f64],
+        threshold: impl FnOnce() -> F,
+        best: &mut Option<Split<F>>,
+    ) {
+        let wr = node.weight - wl;
+        let min_w = self.params.min_weight_leaf;
+        if wl < min_w || wr < min_w || wl <= 0.0 || wr <= 0.0 {
+            return;
+        }
+        for ((r, &t), &l) in right.iter_mut().zip(node.stats).zip(left) {
+            *r = t - l;
+        }
+        if let Some(cst) = self.params.monotonic.as_ref().map(|m| m[f])
+            && cst != 0
+        {
+            let vl = self.criterion.monotone_value(left, wl);
+            let vr = self.criterion.monotone_value(right, wr);
+            let within = |v: f64| v >= node.lower && v <= node.upper;
+            if !(within(vl) && within(vr) && (vl - vr) * f64::from(cst) <= 0.0) {
+                return;
+            }
+        }
+        let proxy = self.criterion.proxy(left, wl, right, wr);
+        if proxy > f64::NEG_INFINITY && best.as_ref().is_none_or(|b| proxy > b.proxy) {
+            *best = Some(Split {
+                feature: f,
+                n_below,
+                threshold: threshold(),
+                missing_left,
+                proxy,
+                left: left.to_vec(),
+                left_weight: wl,
+            });
+        }
+    }
+}
+
+/// Per-search buffers of one criterion width.
+struct Scratch {
+    left: Vec<f64>,
+    right: Vec<f64>,
+    missing: Vec<f64>,
+    cand: Vec<f64>,
+}
+
+impl Scratch {
+    fn new(width: usize) -> Self {
+        Scratch {
+            left: vec![0.0; width],
+            right: vec![0.0; width],
+            missing: vec![0.0; width],
+            cand: vec![0.0; width],
+        }
+    }
+}

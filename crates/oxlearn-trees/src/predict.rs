@@ -1,0 +1,69 @@
+//! Prediction over many rows: parallel over blocks of rows, with the trees
+//! of an ensemble in the inner loop so that a block's rows stay in cache.
+
+use ndarray::{Array1, Array2, ArrayView2};
+use oxlearn::Float;
+use rayon::prelude::*;
+
+use crate::tree::Tree;
+
+/// Rows per block of parallel prediction.
+const BLOCK: usize = 256;
+
+/// Copies rows `start..end` of `x` into `buf` (row-major).
+fn gather_rows<F: Float>(x: ArrayView2<'_, F>, start: usize, end: usize, buf: &mut Vec<F>) {
+    buf.clear();
+    for row in x.slice(ndarray::s![start..end, ..]).rows() {
+        buf.extend(row.iter().copied());
+    }
+}
+
+/// `f` of every row of `x`, in parallel over blocks of rows.
+pub(crate) fn map_rows<F: Float, R: Send + Clone + Default>(
+    x: ArrayView2<'_, F>,
+    f: impl Fn(&[F]) -> R + Sync,
+) -> Array1<R> {
+    let (n, d) = x.dim();
+    let mut out = vec![R::default(); n];
+    out.par_chunks_mut(BLOCK)
+        .enumerate()
+        .for_each(|(b, chunk)| {
+            let start = b * BLOCK;
+            let mut buf = Vec::with_capacity(chunk.len() * d);
+            gather_rows(x, start, start + chunk.len(), &mut buf);
+            for (r, o) in chunk.iter_mut().enumerate() {
+                *o = f(&buf[r * d..(r + 1) * d]);
+            }
+        });
+    Array1::from(out)
+}
+
+/// The sum over `trees` of each row's leaf value: `n_rows x value_width`.
+pub(crate) fn sum_leaf_values<F: Float>(
+    x: ArrayView2<'_, F>,
+    trees: &[Tree<F>],
+    width: usize,
+) -> Array2<f64> {
+    let (n, d) = x.dim();
+    let mut out = vec![0.0f64; n * width];
+    out.par_chunks_mut(BLOCK * width)
+        .enumerate()
+        .for_each(|(b, chunk)| {
+            let start = b * BLOCK;
+            let rows = chunk.len() / width;
+            let mut buf: Vec<F> = Vec::with_capacity(rows * d);
+            gather_rows(x, start, start + rows, &mut buf);
+            for tree in trees {
+                for r in 0..rows {
+                    let leaf = tree.leaf_of(&buf[r * d..(r + 1) * d]);
+                    for (o, v) in chunk[r * width..(r + 1) * width]
+                        .iter_mut()
+                        .zip(tree.value(leaf))
+                    {
+                        *o += v;
+                    }
+                }
+            }
+        });
+    Array2::from_shape_vec((n, width), out).expect("one row of width values per record")
+}
