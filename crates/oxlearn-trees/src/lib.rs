@@ -7,6 +7,10 @@
 //!   with scikit-learn's criteria, hyperparameters ([`TreeParams`]) and
 //!   missing-value handling, minimal cost-complexity pruning, monotonic
 //!   constraints, multi-output regression;
+//! - [`RandomForestClassifier`], [`RandomForestRegressor`],
+//!   [`ExtraTreesClassifier`] and [`ExtraTreesRegressor`]: trees grown in
+//!   parallel, the same forest on any number of threads, out-of-bag scores,
+//!   warm starts;
 //! - every fitted tree is one flat node table ([`Tree`]), checked when it is
 //!   loaded.
 //!
@@ -29,6 +33,7 @@
 mod classifier;
 mod error;
 mod fit;
+mod forest;
 mod grow;
 mod params;
 mod predict;
@@ -37,6 +42,10 @@ mod tree;
 
 pub use classifier::{DecisionTreeClassifier, DecisionTreeClassifierModel};
 pub use error::{Result, TreeError};
+pub use forest::{
+    ExtraTreesClassifier, ExtraTreesRegressor, ForestClassWeight, ForestClassifierModel,
+    ForestParams, ForestRegressorModel, MaxSamples, RandomForestClassifier, RandomForestRegressor,
+};
 pub use oxlearn::ClassWeight;
 pub use params::{ClassificationCriterion, MaxFeatures, RegressionCriterion, Splitter, TreeParams};
 pub use regressor::{DecisionTreeRegressor, DecisionTreeRegressorModel};

@@ -45,16 +45,15 @@ impl<F: Float> Ranked<F> {
             .into_par_iter()
             .map(|f| {
                 let col = x.column(f);
-                let mut order: Vec<u32> = (0..n_rows as u32).collect();
-                // NaN last; ties by sample index (a stable sort), so the order
-                // is the same on every run.
-                order.sort_by(|&a, &b| {
-                    let (va, vb) = (col[a as usize], col[b as usize]);
-                    match (va.is_nan(), vb.is_nan()) {
-                        (false, false) => va.partial_cmp(&vb).unwrap_or(std::cmp::Ordering::Equal),
-                        (a_nan, b_nan) => a_nan.cmp(&b_nan),
-                    }
-                });
+                // Order-preserving integer keys (NaN last), ties by sample
+                // index: an unstable sort of unique keys is deterministic.
+                let mut keyed: Vec<(u64, u32)> = col
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (order_key(v.as_f64()), i as u32))
+                    .collect();
+                keyed.sort_unstable();
+                let order: Vec<u32> = keyed.into_iter().map(|(_, i)| i).collect();
                 let mut codes = vec![MISSING; n_rows];
                 let mut low: Vec<F> = Vec::new();
                 let mut high: Vec<F> = Vec::new();
@@ -105,8 +104,22 @@ impl<F: Float> Ranked<F> {
     }
 }
 
+/// A key whose integer order is the order of the values, NaN after all.
+fn order_key(v: f64) -> u64 {
+    if v.is_nan() {
+        return u64::MAX;
+    }
+    // -0.0 and 0.0 are equal values.
+    let bits = (v + 0.0).to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
+    }
+}
+
 /// One entry of a sorted column: a sample and the code of its value.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Entry {
     pub(crate) code: u32,
     pub(crate) sample: u32,
@@ -186,7 +199,10 @@ impl Columns {
     ) -> usize {
         let n = self.n;
         let seg = &self.entries[f * n + start..f * n + end];
-        let n_missing = seg.len() - seg.partition_point(|e| e.code != MISSING);
+        let n_missing = match seg.last() {
+            Some(e) if e.code == MISSING => seg.len() - seg.partition_point(|e| e.code != MISSING),
+            _ => 0,
+        };
         for (p, e) in seg.iter().enumerate() {
             let left = p < n_below || (missing_left && p >= seg.len() - n_missing);
             self.go_left[e.sample as usize] = left;
@@ -208,18 +224,20 @@ impl Columns {
 }
 
 /// Moves the items of `seg` for which `left` holds to its front, the others
-/// after them, both in their original order.
-fn partition<T: Copy>(seg: &mut [T], scratch: &mut Vec<T>, left: impl Fn(&T) -> bool) {
+/// after them, both in their original order. Branch-free: every item is
+/// written to both sides and only the cursors move, as the side of a sample
+/// is unpredictable.
+fn partition<T: Copy + Default>(seg: &mut [T], scratch: &mut Vec<T>, left: impl Fn(&T) -> bool) {
     scratch.clear();
-    let mut write = 0;
+    scratch.resize(seg.len(), T::default());
+    let (mut l, mut r) = (0usize, 0usize);
     for read in 0..seg.len() {
         let e = seg[read];
-        if left(&e) {
-            seg[write] = e;
-            write += 1;
-        } else {
-            scratch.push(e);
-        }
+        let goes_left = left(&e);
+        seg[l] = e;
+        scratch[r] = e;
+        l += usize::from(goes_left);
+        r += usize::from(!goes_left);
     }
-    seg[write..].copy_from_slice(scratch);
+    seg[l..].copy_from_slice(&scratch[..r]);
 }

@@ -88,6 +88,13 @@ impl Criterion for Gini<'_> {
         let sq: f64 = stats.iter().map(|c| c * c).sum();
         1.0 - sq / (w * w)
     }
+    /// `-wl gini_l - wr gini_r` without the constant `-w_node`.
+    #[inline]
+    fn proxy(&self, left: &[f64], wl: f64, right: &[f64], wr: f64) -> f64 {
+        let sl: f64 = left.iter().map(|c| c * c).sum();
+        let sr: f64 = right.iter().map(|c| c * c).sum();
+        sl / wl + sr / wr
+    }
     fn value(&self, stats: &[f64], w: f64, out: &mut [f64]) {
         class_value(stats, w, out);
     }

@@ -277,7 +277,7 @@ impl<F: Float, C: Criterion> Grower<'_, F, C> {
         );
         let node = &mut self.tree.nodes[added.id];
         node.feature = split.feature as u32;
-        node.threshold = split.threshold;
+        node.threshold = split.threshold.value(self.ctx.ranked, split.feature);
         node.missing_left = split.missing_left;
         let cst = self
             .ctx

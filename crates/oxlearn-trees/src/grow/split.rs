@@ -26,12 +26,32 @@ pub(crate) struct Split<F> {
     pub(crate) feature: usize,
     /// Non-missing entries of the feature's sorted segment that go left.
     pub(crate) n_below: usize,
-    pub(crate) threshold: F,
+    pub(crate) threshold: Threshold<F>,
     pub(crate) missing_left: bool,
     pub(crate) proxy: f64,
     /// The left child's statistics and weight.
     pub(crate) left: Vec<f64>,
     pub(crate) left_weight: f64,
+}
+
+/// A split's threshold: between two codes of a feature (resolved to a
+/// value only for the split kept), or a value.
+#[derive(Clone, Copy)]
+pub(crate) enum Threshold<F> {
+    /// Between the largest value of the first code and the smallest of the second.
+    Between(u32, u32),
+    /// This value.
+    Value(F),
+}
+
+impl<F: Float> Threshold<F> {
+    /// The threshold value of feature `f`.
+    pub(crate) fn value(self, ranked: &Ranked<F>, f: usize) -> F {
+        match self {
+            Threshold::Between(a, b) => ranked.threshold(f, a, b),
+            Threshold::Value(v) => v,
+        }
+    }
 }
 
 /// What the search of one node found.
@@ -74,7 +94,10 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
             order.swap(i, j);
             let f = order[i] as usize;
             let seg = columns.segment(f, node.start, node.end);
-            let n_present = seg.partition_point(|e| e.code != MISSING);
+            let n_present = match seg.last() {
+                Some(e) if e.code == MISSING => seg.partition_point(|e| e.code != MISSING),
+                _ => seg.len(),
+            };
             if n_present == 0 || seg[0].code == seg[n_present - 1].code {
                 search.constant.push(f as u32);
                 continue;
@@ -121,6 +144,11 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
         best: &mut Option<Split<F>>,
     ) {
         let n_missing = seg.len() - n_present;
+        let constrained = self.params.monotonic.as_ref().is_some_and(|m| m[f] != 0);
+        if n_missing == 0 && !constrained {
+            self.best_of_complete(f, seg, node, scratch, best);
+            return;
+        }
         let w_missing = self.sum_into(&seg[n_present..], &mut scratch.missing);
         scratch.left.fill(0.0);
         let mut wl = 0.0;
@@ -154,7 +182,7 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
                     } else {
                         (wl, &scratch.left)
                     };
-                    let threshold = || self.ranked.threshold(f, seg[p - 1].code, e.code);
+                    let threshold = Threshold::Between(seg[p - 1].code, e.code);
                     let direction = if n_missing == 0 {
                         nl > nr
                     } else {
@@ -188,10 +216,70 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
                 wl,
                 node,
                 &mut scratch.right,
-                || F::max_value(),
+                Threshold::Value(F::max_value()),
                 best,
             );
         }
+    }
+
+    /// [`best_of_feature`](Self::best_of_feature) for a feature with no
+    /// missing value and no constraint in the node: the hot loop, with the
+    /// best position kept in locals and the split built once at the end.
+    fn best_of_complete(
+        &self,
+        f: usize,
+        seg: &[Entry],
+        node: &NodeStats<'_>,
+        scratch: &mut Scratch,
+        best: &mut Option<Split<F>>,
+    ) {
+        let n = seg.len();
+        let min_leaf = self.params.min_samples_leaf;
+        let min_w = self.params.min_weight_leaf;
+        let mut best_proxy = best.as_ref().map_or(f64::NEG_INFINITY, |b| b.proxy);
+        let mut best_p = 0usize;
+        scratch.left.fill(0.0);
+        let mut wl = 0.0;
+        let crit = self.criterion;
+        for p in 0..n {
+            let e = seg[p];
+            if p >= min_leaf && n - p >= min_leaf && e.code != seg[p - 1].code {
+                let wr = node.weight - wl;
+                if wl >= min_w && wr >= min_w && wl > 0.0 && wr > 0.0 {
+                    for ((r, &t), &l) in scratch.right.iter_mut().zip(node.stats).zip(&scratch.left)
+                    {
+                        *r = t - l;
+                    }
+                    let proxy = crit.proxy(&scratch.left, wl, &scratch.right, wr);
+                    if proxy > best_proxy {
+                        best_proxy = proxy;
+                        best_p = p;
+                        scratch.cand.copy_from_slice(&scratch.left);
+                    }
+                }
+            }
+            let s = e.sample as usize;
+            let w = self.weights[s];
+            crit.add(&mut scratch.left, s, w);
+            wl += w;
+        }
+        if best_p == 0 {
+            return;
+        }
+        let left_weight: f64 = seg[..best_p]
+            .iter()
+            .map(|e| self.weights[e.sample as usize])
+            .sum();
+        let split = Split {
+            feature: f,
+            n_below: best_p,
+            threshold: Threshold::Between(seg[best_p - 1].code, seg[best_p].code),
+            missing_left: best_p > n - best_p,
+            proxy: best_proxy,
+            left: scratch.cand.clone(),
+            left_weight,
+        };
+        *best = Some(split);
     }
 
     /// One random threshold of feature `f`, uniform between its smallest and
@@ -216,6 +304,8 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
         }
         let n_missing = seg.len() - n_present;
         let missing_left = n_missing > 0 && rng.random::<bool>();
+        // A binary search over the node's entries (log of the node's size,
+        // not of the feature's number of distinct values).
         let high = &self.ranked.high[f];
         let n_below = seg[..n_present].partition_point(|e| high[e.code as usize] <= threshold);
         let (nl, nr) = if missing_left {
@@ -264,7 +354,7 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
             wl,
             node,
             &mut scratch.right,
-            || threshold,
+            Threshold::Value(threshold),
             best,
         );
         scratch.left = left;
@@ -273,6 +363,7 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
     /// Keeps the split with left sums `left` (weight `wl`) when it is allowed
     /// and better than `best`.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     fn consider(
         &self,
         f: usize,
@@ -282,7 +373,7 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
         wl: f64,
         node: &NodeStats<'_>,
         right: &mut [f64],
-        threshold: impl FnOnce() -> F,
+        threshold: Threshold<F>,
         best: &mut Option<Split<F>>,
     ) {
         let wr = node.weight - wl;
@@ -304,16 +395,31 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
             }
         }
         let proxy = self.criterion.proxy(left, wl, right, wr);
-        if proxy > f64::NEG_INFINITY && best.as_ref().is_none_or(|b| proxy > b.proxy) {
-            *best = Some(Split {
-                feature: f,
-                n_below,
-                threshold: threshold(),
-                missing_left,
-                proxy,
-                left: left.to_vec(),
-                left_weight: wl,
-            });
+        if proxy.is_nan() || proxy == f64::NEG_INFINITY {
+            return;
+        }
+        match best {
+            Some(b) if proxy > b.proxy => {
+                b.feature = f;
+                b.n_below = n_below;
+                b.threshold = threshold;
+                b.missing_left = missing_left;
+                b.proxy = proxy;
+                b.left.copy_from_slice(left);
+                b.left_weight = wl;
+            }
+            Some(_) => {}
+            None => {
+                *best = Some(Split {
+                    feature: f,
+                    n_below,
+                    threshold,
+                    missing_left,
+                    proxy,
+                    left: left.to_vec(),
+                    left_weight: wl,
+                });
+            }
         }
     }
 }

@@ -61,9 +61,7 @@ impl<F: Float> Node<F> {
     /// The child that `x` (the value of the node's feature) goes to.
     #[inline]
     pub(crate) fn child(&self, x: F) -> u32 {
-        if x <= self.threshold {
-            self.left
-        } else if x.is_nan() && self.missing_left {
+        if x <= self.threshold || (x.is_nan() && self.missing_left) {
             self.left
         } else {
             self.right
