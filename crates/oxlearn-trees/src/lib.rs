@@ -11,6 +11,7 @@
 //!   [`ExtraTreesClassifier`] and [`ExtraTreesRegressor`]: trees grown in
 //!   parallel, the same forest on any number of threads, out-of-bag scores,
 //!   warm starts;
+//! - [`IsolationForest`]: anomaly scores from random isolation trees;
 //! - every fitted tree is one flat node table ([`Tree`]), checked when it is
 //!   loaded.
 //!
@@ -35,6 +36,7 @@ mod error;
 mod fit;
 mod forest;
 mod grow;
+mod isolation;
 mod params;
 mod predict;
 mod regressor;
@@ -46,6 +48,7 @@ pub use forest::{
     ExtraTreesClassifier, ExtraTreesRegressor, ForestClassWeight, ForestClassifierModel,
     ForestParams, ForestRegressorModel, MaxSamples, RandomForestClassifier, RandomForestRegressor,
 };
+pub use isolation::{Contamination, IsolationForest, IsolationForestModel, IsolationSamples};
 pub use oxlearn::ClassWeight;
 pub use params::{ClassificationCriterion, MaxFeatures, RegressionCriterion, Splitter, TreeParams};
 pub use regressor::{DecisionTreeRegressor, DecisionTreeRegressorModel};
