@@ -97,6 +97,9 @@ fn bad_input_is_an_error_never_a_panic() {
     assert!(poisson.fit(negative_y.view()).is_err());
 }
 
+/// An edit of a saved model.
+type Tamper = Box<dyn Fn(&mut serde_json::Value)>;
+
 #[test]
 fn models_round_trip_and_reject_tampering() {
     let data = classification(120);
@@ -110,7 +113,7 @@ fn models_round_trip_and_reject_tampering() {
     );
     assert_eq!(back.get_depth(), model.get_depth());
     let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
-    let tamperings: [(&str, Box<dyn Fn(&mut serde_json::Value)>); 6] = [
+    let tamperings: [(&str, Tamper); 6] = [
         (
             "child index out of range",
             Box::new(|v| v["tree"]["nodes"][0]["left"] = 100_000.into()),
