@@ -8,7 +8,7 @@ use crate::error::{Result, TreeError};
 use crate::fit::{self, ClassTargets, GrowOne};
 use crate::grow::columns::Ranked;
 use crate::params::{ClassificationCriterion, TreeParams, tree_setters};
-use crate::tree::{CcpPath, DecisionPath, Tree};
+use crate::tree::{CcpPath, DecisionPath, Export, Tree};
 
 /// A decision tree classifier, as scikit-learn's `DecisionTreeClassifier`.
 ///
@@ -176,6 +176,24 @@ impl<F: Float, T: Ord + Clone> DecisionTreeClassifierModel<F, T> {
         self.tree.feature_importances()
     }
 
+    /// The tree as indented text, leaves labelled with their majority class
+    /// (scikit-learn's `export_text`).
+    pub fn export_text(&self, options: &Export) -> String
+    where
+        T: std::fmt::Display,
+    {
+        self.tree.to_text(options, &|v| {
+            format!("class: {}", self.labels.label(argmax(v)))
+        })
+    }
+
+    /// The tree in Graphviz DOT (scikit-learn's `export_graphviz`), each
+    /// node with its class fractions.
+    pub fn export_graphviz(&self, options: &Export) -> String {
+        let d = options.decimals;
+        self.tree.to_dot(options, &|v| format_values(v, d))
+    }
+
     /// The leaf each row of `x` falls into (scikit-learn's `apply`).
     ///
     /// # Errors
@@ -238,4 +256,10 @@ pub(crate) fn argmax(values: &[f64]) -> usize {
         }
     }
     best
+}
+
+/// Values as `[a, b, ...]` with `decimals` digits.
+pub(crate) fn format_values(values: &[f64], decimals: usize) -> String {
+    let parts: Vec<String> = values.iter().map(|v| format!("{v:.decimals$}")).collect();
+    format!("[{}]", parts.join(", "))
 }

@@ -52,4 +52,4 @@ pub use isolation::{Contamination, IsolationForest, IsolationForestModel, Isolat
 pub use oxlearn::ClassWeight;
 pub use params::{ClassificationCriterion, MaxFeatures, RegressionCriterion, Splitter, TreeParams};
 pub use regressor::{DecisionTreeRegressor, DecisionTreeRegressorModel};
-pub use tree::{CcpPath, DecisionPath, FORMAT_VERSION, Tree};
+pub use tree::{CcpPath, DecisionPath, Export, FORMAT_VERSION, Tree};

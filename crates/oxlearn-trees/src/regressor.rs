@@ -4,11 +4,12 @@ use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 use oxlearn::params::Params;
 use oxlearn::{DatasetView, Error, Fit, Float, Predict, check};
 
+use crate::classifier::format_values;
 use crate::error::{Result, TreeError};
 use crate::fit::{self, GrowOne};
 use crate::grow::columns::Ranked;
 use crate::params::{RegressionCriterion, TreeParams, tree_setters};
-use crate::tree::{CcpPath, DecisionPath, Tree};
+use crate::tree::{CcpPath, DecisionPath, Export, Tree};
 
 /// A decision tree regressor, as scikit-learn's `DecisionTreeRegressor`.
 ///
@@ -190,6 +191,20 @@ impl<F: Float> DecisionTreeRegressorModel<F> {
         let sums =
             crate::predict::sum_leaf_values(x, std::slice::from_ref(&self.tree), self.n_outputs());
         Ok(sums.mapv(F::cast))
+    }
+
+    /// The tree as indented text, leaves with their values (scikit-learn's
+    /// `export_text`).
+    pub fn export_text(&self, options: &Export) -> String {
+        let d = options.decimals;
+        self.tree
+            .to_text(options, &|v| format!("value: {}", format_values(v, d)))
+    }
+
+    /// The tree in Graphviz DOT (scikit-learn's `export_graphviz`).
+    pub fn export_graphviz(&self, options: &Export) -> String {
+        let d = options.decimals;
+        self.tree.to_dot(options, &|v| format_values(v, d))
     }
 
     /// The leaf each row of `x` falls into.

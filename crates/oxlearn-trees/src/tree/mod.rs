@@ -9,6 +9,7 @@
 //! feature index and value count, so a tampered file is an error rather than
 //! a tree that panics or loops later.
 
+mod export;
 mod path;
 mod prune;
 #[cfg(feature = "serde")]
@@ -17,6 +18,7 @@ mod raw;
 use ndarray::{Array1, ArrayView2};
 use oxlearn::Float;
 
+pub use export::Export;
 pub use path::DecisionPath;
 pub use prune::CcpPath;
 
