@@ -286,6 +286,39 @@ fn runner(name: &str, params: &Value) -> Option<Runner> {
                 )))
             })
         }
+        "decision_tree_classifier" => Box::new(move |d: &Data| {
+            let model = oxlearn_trees::DecisionTreeClassifier::default()
+                .fit(classification(d)?)
+                .map_err(text)?;
+            Ok(boxed(Classifier(model)))
+        }),
+        "decision_tree_regressor" => Box::new(move |d: &Data| {
+            let model = oxlearn_trees::DecisionTreeRegressor::default()
+                .fit(regression(d)?)
+                .map_err(text)?;
+            Ok(boxed(Regressor(model)))
+        }),
+        "random_forest_classifier" => Box::new(move |d: &Data| {
+            let model = oxlearn_trees::RandomForestClassifier::default()
+                .n_estimators(param(&params, "n_estimators", 100.0) as usize)
+                .fit(classification(d)?)
+                .map_err(text)?;
+            Ok(boxed(Classifier(model)))
+        }),
+        "random_forest_regressor" => Box::new(move |d: &Data| {
+            let model = oxlearn_trees::RandomForestRegressor::default()
+                .n_estimators(param(&params, "n_estimators", 100.0) as usize)
+                .fit(regression(d)?)
+                .map_err(text)?;
+            Ok(boxed(Regressor(model)))
+        }),
+        "extra_trees_regressor" => Box::new(move |d: &Data| {
+            let model = oxlearn_trees::ExtraTreesRegressor::default()
+                .n_estimators(param(&params, "n_estimators", 100.0) as usize)
+                .fit(regression(d)?)
+                .map_err(text)?;
+            Ok(boxed(Regressor(model)))
+        }),
         _ => return None,
     })
 }

@@ -49,7 +49,7 @@ def make_estimator(library, workload, threads):
     """The peer estimator for a workload, configured like ours."""
     name, p = workload["name"], workload["params"]
     if library == "scikit-learn":
-        from sklearn import cluster, linear_model, mixture, preprocessing, decomposition
+        from sklearn import cluster, decomposition, ensemble, linear_model, mixture, preprocessing, tree
 
         table = {
             # LinearRegression: fit_intercept -> fit_intercept.
@@ -90,12 +90,36 @@ def make_estimator(library, workload, threads):
             "pca_randomized": lambda: decomposition.PCA(
                 n_components=p["n_components"], svd_solver="randomized", random_state=0
             ),
+            # Trees and forests: scikit-learn's defaults, as ours; forests on all threads.
+            "decision_tree_classifier": lambda: tree.DecisionTreeClassifier(random_state=0),
+            "decision_tree_regressor": lambda: tree.DecisionTreeRegressor(random_state=0),
+            "random_forest_classifier": lambda: ensemble.RandomForestClassifier(
+                n_estimators=p["n_estimators"], n_jobs=threads, random_state=0
+            ),
+            "random_forest_regressor": lambda: ensemble.RandomForestRegressor(
+                n_estimators=p["n_estimators"], n_jobs=threads, random_state=0
+            ),
+            "extra_trees_regressor": lambda: ensemble.ExtraTreesRegressor(
+                n_estimators=p["n_estimators"], n_jobs=threads, random_state=0
+            ),
         }
         return table[name]()
     if library == "lightgbm":
         import lightgbm
 
+        # Random-forest mode as a forest peer: bootstrap-like bagging of 63.2%
+        # of the rows per tree, sqrt(20) = 4 of 20 / all features per node as scikit-learn's
+        # defaults, deep trees (histogram splits, so not the same answer).
+        def lgbm_rf(model, feature_fraction):
+            return model(
+                boosting_type="rf", n_estimators=p["n_estimators"], bagging_freq=1, bagging_fraction=0.632,
+                feature_fraction_bynode=feature_fraction, num_leaves=4096, min_child_samples=1,
+                min_child_weight=0.0, n_jobs=threads, verbose=-1, random_state=0,
+            )
+
         return {
+            "random_forest_classifier": lambda: lgbm_rf(lightgbm.LGBMClassifier, 0.2),
+            "random_forest_regressor": lambda: lgbm_rf(lightgbm.LGBMRegressor, 1.0),
             "hist_gbdt_regression": lambda: lightgbm.LGBMRegressor(n_jobs=threads, verbose=-1, **p),
             "hist_gbdt_classification": lambda: lightgbm.LGBMClassifier(n_jobs=threads, verbose=-1, **p),
         }[name]()

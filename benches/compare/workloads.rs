@@ -4,7 +4,8 @@
 use ndarray::{Array1, Array2};
 use oxlearn::Result;
 use oxlearn_datasets::generators::{
-    MakeBlobs, MakeClassification, MakeRegression, make_blobs, make_classification, make_regression,
+    MakeBlobs, MakeClassification, MakeFriedman1, MakeRegression, make_blobs, make_classification,
+    make_friedman1, make_regression,
 };
 use serde_json::{Value, json};
 
@@ -47,6 +48,9 @@ pub enum DataSpec {
     /// The categorical columns of the bundled adult census data (codes, NaN
     /// for missing), rows shuffled with a fixed seed; the income class as target.
     AdultCategorical,
+    /// Friedman's first regression problem (five informative features, the
+    /// rest noise), noise 1.
+    Friedman1 { n: usize, d: usize },
     /// `make_blobs` with `centers` centres.
     Blobs {
         n: usize,
@@ -68,6 +72,7 @@ impl DataSpec {
                 format!("classification_{n}x{d}_{classes}{q}")
             }
             DataSpec::Blobs { n, d, centers, .. } => format!("blobs_{n}x{d}_{centers}{q}"),
+            DataSpec::Friedman1 { n, d } => format!("friedman1_{n}x{d}{q}"),
             DataSpec::AdultCategorical => format!("adult_categorical{q}"),
         }
     }
@@ -77,7 +82,8 @@ impl DataSpec {
         let (n, d) = match *self {
             DataSpec::Regression { n, d, .. }
             | DataSpec::Classification { n, d, .. }
-            | DataSpec::Blobs { n, d, .. } => (n, d),
+            | DataSpec::Blobs { n, d, .. }
+            | DataSpec::Friedman1 { n, d } => (n, d),
             DataSpec::AdultCategorical => (48_842, 8),
         };
         (if quick { n / 20 } else { n }, d)
@@ -107,6 +113,14 @@ impl DataSpec {
                 let data = make_classification(&p)?;
                 let y = data.targets().mapv(|c| c as f64);
                 data.with_targets(y)?
+            }
+            DataSpec::Friedman1 { .. } => {
+                let p = MakeFriedman1::default()
+                    .n_samples(n)
+                    .n_features(d)
+                    .noise(1.0)
+                    .seed(7);
+                make_friedman1(&p)?
             }
             DataSpec::AdultCategorical => {
                 let adult = oxlearn_datasets::adult()?.shuffle(7);
@@ -161,6 +175,8 @@ pub struct Workload {
 }
 
 const SKLEARN: &[&str] = &["scikit-learn"];
+/// Forests: scikit-learn, and LightGBM's random-forest mode.
+const FORESTS: &[&str] = &["scikit-learn", "lightgbm"];
 
 /// Every workload of every family issue.
 pub fn all() -> Vec<Workload> {
@@ -224,6 +240,12 @@ pub fn all() -> Vec<Workload> {
         d: 100,
         informative: 10,
     };
+    let clf_100k_20 = DataSpec::Classification {
+        n: 100_000,
+        d: 20,
+        classes: 2,
+    };
+    let friedman_200k = DataSpec::Friedman1 { n: 200_000, d: 20 };
     let w = |family, name, title, task, data, train_fraction, params, target_ratio| Workload {
         family,
         name,
@@ -405,6 +427,62 @@ pub fn all() -> Vec<Workload> {
             0.8,
             json!({"n_components": 10}),
             0.5,
+        ),
+        w(
+            "trees",
+            "decision_tree_classifier",
+            "DecisionTreeClassifier 100k x 20",
+            Task::Classification,
+            clf_100k_20,
+            0.8,
+            json!({}),
+            0.3,
+        ),
+        w(
+            "trees",
+            "decision_tree_regressor",
+            "DecisionTreeRegressor 200k x 20 (friedman1)",
+            Task::Regression,
+            friedman_200k,
+            0.8,
+            json!({}),
+            0.25,
+        ),
+        Workload {
+            peers: FORESTS,
+            ..w(
+                "trees",
+                "random_forest_classifier",
+                "RandomForestClassifier 100 trees, 100k x 20 (predict: 100 trees over 20k rows)",
+                Task::Classification,
+                clf_100k_20,
+                0.8,
+                json!({"n_estimators": 100}),
+                0.3,
+            )
+        },
+        Workload {
+            peers: FORESTS,
+            ..w(
+                "trees",
+                "random_forest_regressor",
+                "RandomForestRegressor 100 trees, 200k x 20 (friedman1)",
+                Task::Regression,
+                friedman_200k,
+                0.8,
+                json!({"n_estimators": 100}),
+                0.2,
+            )
+        },
+        w(
+            "trees",
+            "extra_trees_regressor",
+            "ExtraTreesRegressor 100 trees, 200k x 20 (friedman1)",
+            Task::Regression,
+            friedman_200k,
+            0.8,
+            json!({"n_estimators": 100}),
+            0.3,
         ),
     ]
 }

@@ -3,7 +3,7 @@
 
 use oxlearn::parallel::with_threads;
 use oxlearn::random::task_rng;
-use oxlearn::{Error, Float, check};
+use oxlearn::{Error, Float};
 use rayon::prelude::*;
 
 use super::SgdClassifier;
