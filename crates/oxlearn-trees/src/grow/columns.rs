@@ -26,11 +26,9 @@ const FEATURE_THRESHOLD: f64 = 1e-7;
 pub(crate) struct Ranked<F> {
     pub(crate) n_rows: usize,
     pub(crate) n_features: usize,
-    /// Feature-major: the samples of feature `f` in sorted order are
-    /// `order[f * n_rows..(f + 1) * n_rows]`.
-    pub(crate) order: Vec<u32>,
-    /// Feature-major codes, `codes[f * n_rows + i]` for sample `i`.
-    pub(crate) codes: Vec<u32>,
+    /// Feature-major: the samples of feature `f` in sorted order, with
+    /// their codes, are `sorted[f * n_rows..(f + 1) * n_rows]`.
+    pub(crate) sorted: Vec<Entry>,
     /// For each feature, the smallest and largest value of each code.
     pub(crate) low: Vec<Vec<F>>,
     pub(crate) high: Vec<Vec<F>>,
@@ -54,12 +52,15 @@ impl<F: Float> Ranked<F> {
                     .collect();
                 keyed.sort_unstable();
                 let order: Vec<u32> = keyed.into_iter().map(|(_, i)| i).collect();
-                let mut codes = vec![MISSING; n_rows];
+                let mut sorted: Vec<Entry> = order
+                    .iter()
+                    .map(|&i| Entry { code: MISSING, sample: i })
+                    .collect();
                 let mut low: Vec<F> = Vec::new();
                 let mut high: Vec<F> = Vec::new();
                 let eps = F::cast(FEATURE_THRESHOLD);
-                for &i in &order {
-                    let v = col[i as usize];
+                for e in &mut sorted {
+                    let v = col[e.sample as usize];
                     if v.is_nan() {
                         break;
                     }
@@ -70,22 +71,20 @@ impl<F: Float> Ranked<F> {
                             high.push(v);
                         }
                     }
-                    codes[i as usize] = (low.len() - 1) as u32;
+                    e.code = (low.len() - 1) as u32;
                 }
-                (order, codes, low, high)
+                (sorted, low, high)
             })
             .collect();
         let mut ranked = Ranked {
             n_rows,
             n_features,
-            order: Vec::with_capacity(n_rows * n_features),
-            codes: Vec::with_capacity(n_rows * n_features),
+            sorted: Vec::with_capacity(n_rows * n_features),
             low: Vec::with_capacity(n_features),
             high: Vec::with_capacity(n_features),
         };
-        for (order, codes, low, high) in per_feature {
-            ranked.order.extend_from_slice(&order);
-            ranked.codes.extend_from_slice(&codes);
+        for (sorted, low, high) in per_feature {
+            ranked.sorted.extend_from_slice(&sorted);
             ranked.low.push(low);
             ranked.high.push(high);
         }
@@ -148,18 +147,12 @@ impl Columns {
         let n_rows = ranked.n_rows;
         let n = weights.map_or(n_rows, |w| w.iter().filter(|&&v| v > 0.0).count());
         let mut entries = Vec::with_capacity(n * ranked.n_features);
-        for f in 0..ranked.n_features {
-            let order = &ranked.order[f * n_rows..(f + 1) * n_rows];
-            let codes = &ranked.codes[f * n_rows..(f + 1) * n_rows];
-            entries.extend(
-                order
-                    .iter()
-                    .filter(|&&i| weights.is_none_or(|w| w[i as usize] > 0.0))
-                    .map(|&i| Entry {
-                        code: codes[i as usize],
-                        sample: i,
-                    }),
-            );
+        match weights {
+            None => entries.extend_from_slice(&ranked.sorted),
+            Some(w) => {
+                let inside: Vec<bool> = w.iter().map(|&v| v > 0.0).collect();
+                entries.extend(ranked.sorted.iter().filter(|e| inside[e.sample as usize]));
+            }
         }
         let samples = match weights {
             Some(w) => (0..n_rows as u32)
