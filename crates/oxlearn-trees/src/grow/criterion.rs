@@ -14,8 +14,18 @@ pub(crate) trait Criterion: Sync {
     /// The length of a node's value.
     fn value_width(&self) -> usize;
 
-    /// Adds sample `i` with weight `w` to `stats`.
-    fn add(&self, stats: &mut [f64], i: usize, w: f64);
+    /// What one sample contributes, prepared once per tree so that adding
+    /// it reads one record (not the target and the weight apart).
+    type Sample: Copy + Send + Sync;
+
+    /// Sample `i` with weight `w`.
+    fn prepare(&self, i: usize, w: f64) -> Self::Sample;
+
+    /// The weight of a prepared sample.
+    fn weight(sample: &Self::Sample) -> f64;
+
+    /// Adds a prepared sample to `stats`.
+    fn add(&self, stats: &mut [f64], sample: &Self::Sample);
 
     /// The impurity of a set with statistics `stats` and total weight `w`.
     fn impurity(&self, stats: &[f64], w: f64) -> f64;
@@ -63,6 +73,23 @@ pub(crate) struct Entropy<'a> {
     pub(crate) n_classes: usize,
 }
 
+/// A classification sample: its weight and class.
+#[derive(Clone, Copy)]
+pub(crate) struct ClassSample {
+    w: f64,
+    class: u32,
+}
+
+/// A regression sample: its weight, the weighted target and square of a
+/// single output, and its row (for several outputs).
+#[derive(Clone, Copy)]
+pub(crate) struct RegressionSample {
+    w: f64,
+    wy: f64,
+    wy2: f64,
+    row: u32,
+}
+
 fn class_value(stats: &[f64], w: f64, out: &mut [f64]) {
     for (o, &c) in out.iter_mut().zip(stats) {
         *o = if w > 0.0 { c / w } else { 0.0 };
@@ -74,6 +101,14 @@ fn class_monotone(stats: &[f64], w: f64) -> f64 {
 }
 
 impl Criterion for Gini<'_> {
+    type Sample = ClassSample;
+    fn prepare(&self, i: usize, w: f64) -> ClassSample {
+        ClassSample { w, class: self.y[i] }
+    }
+    #[inline]
+    fn weight(sample: &ClassSample) -> f64 {
+        sample.w
+    }
     fn width(&self) -> usize {
         self.n_classes
     }
@@ -81,8 +116,8 @@ impl Criterion for Gini<'_> {
         self.n_classes
     }
     #[inline]
-    fn add(&self, stats: &mut [f64], i: usize, w: f64) {
-        stats[self.y[i] as usize] += w;
+    fn add(&self, stats: &mut [f64], sample: &ClassSample) {
+        stats[sample.class as usize] += sample.w;
     }
     fn impurity(&self, stats: &[f64], w: f64) -> f64 {
         let sq: f64 = stats.iter().map(|c| c * c).sum();
@@ -104,6 +139,14 @@ impl Criterion for Gini<'_> {
 }
 
 impl Criterion for Entropy<'_> {
+    type Sample = ClassSample;
+    fn prepare(&self, i: usize, w: f64) -> ClassSample {
+        ClassSample { w, class: self.y[i] }
+    }
+    #[inline]
+    fn weight(sample: &ClassSample) -> f64 {
+        sample.w
+    }
     fn width(&self) -> usize {
         self.n_classes
     }
@@ -111,8 +154,8 @@ impl Criterion for Entropy<'_> {
         self.n_classes
     }
     #[inline]
-    fn add(&self, stats: &mut [f64], i: usize, w: f64) {
-        stats[self.y[i] as usize] += w;
+    fn add(&self, stats: &mut [f64], sample: &ClassSample) {
+        stats[sample.class as usize] += sample.w;
     }
     fn impurity(&self, stats: &[f64], w: f64) -> f64 {
         let mut h = 0.0;
@@ -148,6 +191,20 @@ fn mean_value(stats: &[f64], w: f64, out: &mut [f64]) {
 }
 
 impl Criterion for SquaredError<'_> {
+    type Sample = RegressionSample;
+    fn prepare(&self, i: usize, w: f64) -> RegressionSample {
+        let v = self.y[i * self.n_outputs];
+        RegressionSample {
+            w,
+            wy: w * v,
+            wy2: w * v * v,
+            row: i as u32,
+        }
+    }
+    #[inline]
+    fn weight(sample: &RegressionSample) -> f64 {
+        sample.w
+    }
     fn width(&self) -> usize {
         self.n_outputs + 1
     }
@@ -155,11 +212,17 @@ impl Criterion for SquaredError<'_> {
         self.n_outputs
     }
     #[inline]
-    fn add(&self, stats: &mut [f64], i: usize, w: f64) {
+    fn add(&self, stats: &mut [f64], sample: &RegressionSample) {
         let m = self.n_outputs;
-        let row = &self.y[i * m..(i + 1) * m];
+        if m == 1 {
+            stats[0] += sample.wy;
+            stats[1] += sample.wy2;
+            return;
+        }
+        let i = sample.row as usize;
+        let w = sample.w;
         let mut sq = 0.0;
-        for (s, &v) in stats.iter_mut().zip(row) {
+        for (s, &v) in stats.iter_mut().zip(&self.y[i * m..(i + 1) * m]) {
             *s += w * v;
             sq += w * v * v;
         }
@@ -173,8 +236,12 @@ impl Criterion for SquaredError<'_> {
         }
         imp / m as f64
     }
+    #[inline]
     fn proxy(&self, left: &[f64], wl: f64, right: &[f64], wr: f64) -> f64 {
         let m = self.n_outputs;
+        if m == 1 && !self.friedman {
+            return left[0] * left[0] / wl + right[0] * right[0] / wr;
+        }
         if self.friedman {
             let sl: f64 = left[..m].iter().sum();
             let sr: f64 = right[..m].iter().sum();
@@ -226,6 +293,19 @@ pub(crate) struct Poisson<'a> {
 const EPSILON: f64 = f64::EPSILON;
 
 impl Criterion for Poisson<'_> {
+    type Sample = RegressionSample;
+    fn prepare(&self, i: usize, w: f64) -> RegressionSample {
+        RegressionSample {
+            w,
+            wy: 0.0,
+            wy2: 0.0,
+            row: i as u32,
+        }
+    }
+    #[inline]
+    fn weight(sample: &RegressionSample) -> f64 {
+        sample.w
+    }
     fn width(&self) -> usize {
         2 * self.n_outputs
     }
@@ -233,8 +313,9 @@ impl Criterion for Poisson<'_> {
         self.n_outputs
     }
     #[inline]
-    fn add(&self, stats: &mut [f64], i: usize, w: f64) {
+    fn add(&self, stats: &mut [f64], sample: &RegressionSample) {
         let m = self.n_outputs;
+        let (i, w) = (sample.row as usize, sample.w);
         for (o, &v) in self.y[i * m..(i + 1) * m].iter().enumerate() {
             stats[o] += w * v;
             if v > 0.0 {
@@ -255,6 +336,7 @@ impl Criterion for Poisson<'_> {
         }
         loss / (w * m as f64)
     }
+    #[inline]
     fn proxy(&self, left: &[f64], wl: f64, right: &[f64], wr: f64) -> f64 {
         let m = self.n_outputs;
         let mut proxy = 0.0;
@@ -287,8 +369,8 @@ mod tests {
             n_classes: 2,
         };
         let mut s = vec![0.0; 2];
-        g.add(&mut s, 0, 1.0);
-        g.add(&mut s, 1, 1.0);
+        g.add(&mut s, &g.prepare(0, 1.0));
+        g.add(&mut s, &g.prepare(1, 1.0));
         assert!((g.impurity(&s, 2.0) - 0.5).abs() < 1e-15);
         let e = Entropy {
             y: &y,
@@ -307,7 +389,7 @@ mod tests {
         };
         let mut s = vec![0.0; 2];
         for i in 0..3 {
-            c.add(&mut s, i, 1.0);
+            c.add(&mut s, &c.prepare(i, 1.0));
         }
         assert!((c.impurity(&s, 3.0) - 2.0 / 3.0).abs() < 1e-12);
     }
@@ -320,8 +402,8 @@ mod tests {
             n_outputs: 1,
         };
         let mut s = vec![0.0; 2];
-        c.add(&mut s, 0, 1.0);
-        c.add(&mut s, 1, 1.0);
+        c.add(&mut s, &c.prepare(0, 1.0));
+        c.add(&mut s, &c.prepare(1, 1.0));
         let expected = (1.0f64 * (1.0f64 / 2.0).ln() + 3.0 * (3.0f64 / 2.0).ln()) / 2.0;
         assert!((c.impurity(&s, 2.0) - expected).abs() < 1e-12);
     }

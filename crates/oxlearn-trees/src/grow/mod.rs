@@ -56,7 +56,7 @@ struct Pending {
 }
 
 /// The tree being grown and what every node needs.
-struct Grower<'a, F, C> {
+struct Grower<'a, F, C: Criterion> {
     ctx: Context<'a, F, C>,
     columns: Columns,
     tree: Tree<F>,
@@ -82,13 +82,18 @@ pub(crate) fn grow<F: Float, C: Criterion>(
     params: &GrowParams,
     rng: &mut Rng,
 ) -> Tree<F> {
+    let prepared: Vec<C::Sample> = weights
+        .iter()
+        .enumerate()
+        .map(|(i, &w)| criterion.prepare(i, w))
+        .collect();
     let total_weight: f64 = columns.samples.iter().map(|&i| weights[i as usize]).sum();
     let n = columns.n;
     let mut grower = Grower {
         ctx: Context {
             ranked,
             criterion,
-            weights,
+            prepared: &prepared,
             params,
         },
         columns,
@@ -176,8 +181,9 @@ impl<F: Float, C: Criterion> Grower<'_, F, C> {
         let mut stats = vec![0.0; crit.width()];
         let mut weight = 0.0;
         for &i in &self.columns.samples[pending.start..pending.end] {
-            let w = self.ctx.weights[i as usize];
-            crit.add(&mut stats, i as usize, w);
+            let p = &self.ctx.prepared[i as usize];
+            crit.add(&mut stats, p);
+            let w = C::weight(p);
             weight += w;
         }
         let n_node = pending.end - pending.start;

@@ -62,10 +62,11 @@ pub(crate) struct Search<F> {
 }
 
 /// Shared inputs of every split search of a tree.
-pub(crate) struct Context<'a, F, C> {
+pub(crate) struct Context<'a, F, C: Criterion> {
     pub(crate) ranked: &'a Ranked<F>,
     pub(crate) criterion: &'a C,
-    pub(crate) weights: &'a [f64],
+    /// Each training row's weight and target, prepared for the criterion.
+    pub(crate) prepared: &'a [C::Sample],
     pub(crate) params: &'a GrowParams,
 }
 
@@ -127,8 +128,9 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
         let mut w = 0.0;
         for e in seg {
             let s = e.sample as usize;
-            self.criterion.add(out, s, self.weights[s]);
-            w += self.weights[s];
+            let p = &self.prepared[s];
+            self.criterion.add(out, p);
+            w += C::weight(p);
         }
         w
     }
@@ -202,8 +204,9 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
                 }
             }
             let s = e.sample as usize;
-            self.criterion.add(&mut scratch.left, s, self.weights[s]);
-            wl += self.weights[s];
+            let prepared = &self.prepared[s];
+            self.criterion.add(&mut scratch.left, prepared);
+            wl += C::weight(prepared);
         }
         if n_missing > 0 && n_present >= min_leaf && n_missing >= min_leaf {
             // Every present value left, every missing one right.
@@ -259,16 +262,16 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
                 }
             }
             let s = e.sample as usize;
-            let w = self.weights[s];
-            crit.add(&mut scratch.left, s, w);
-            wl += w;
+            let prepared = &self.prepared[s];
+            crit.add(&mut scratch.left, prepared);
+            wl += C::weight(prepared);
         }
         if best_p == 0 {
             return;
         }
         let left_weight: f64 = seg[..best_p]
             .iter()
-            .map(|e| self.weights[e.sample as usize])
+            .map(|e| C::weight(&self.prepared[e.sample as usize]))
             .sum();
         let split = Split {
             feature: f,
