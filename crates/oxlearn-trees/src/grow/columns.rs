@@ -54,7 +54,10 @@ impl<F: Float> Ranked<F> {
                 let order: Vec<u32> = keyed.into_iter().map(|(_, i)| i).collect();
                 let mut sorted: Vec<Entry> = order
                     .iter()
-                    .map(|&i| Entry { code: MISSING, sample: i })
+                    .map(|&i| Entry {
+                        code: MISSING,
+                        sample: i,
+                    })
                     .collect();
                 let mut low: Vec<F> = Vec::new();
                 let mut high: Vec<F> = Vec::new();

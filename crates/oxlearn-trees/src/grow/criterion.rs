@@ -103,7 +103,10 @@ fn class_monotone(stats: &[f64], w: f64) -> f64 {
 impl Criterion for Gini<'_> {
     type Sample = ClassSample;
     fn prepare(&self, i: usize, w: f64) -> ClassSample {
-        ClassSample { w, class: self.y[i] }
+        ClassSample {
+            w,
+            class: self.y[i],
+        }
     }
     #[inline]
     fn weight(sample: &ClassSample) -> f64 {
@@ -141,7 +144,10 @@ impl Criterion for Gini<'_> {
 impl Criterion for Entropy<'_> {
     type Sample = ClassSample;
     fn prepare(&self, i: usize, w: f64) -> ClassSample {
-        ClassSample { w, class: self.y[i] }
+        ClassSample {
+            w,
+            class: self.y[i],
+        }
     }
     #[inline]
     fn weight(sample: &ClassSample) -> f64 {

@@ -307,10 +307,11 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
         }
         let n_missing = seg.len() - n_present;
         let missing_left = n_missing > 0 && rng.random::<bool>();
-        // A binary search over the node's entries (log of the node's size,
-        // not of the feature's number of distinct values).
         let high = &self.ranked.high[f];
-        let n_below = seg[..n_present].partition_point(|e| high[e.code as usize] <= threshold);
+        let fraction = ((threshold - lo) / (hi - lo)).as_f64();
+        let n_below = gallop(&seg[..n_present], fraction, |e| {
+            high[e.code as usize] <= threshold
+        });
         let (nl, nr) = if missing_left {
             (n_below + n_missing, n_present - n_below)
         } else {
@@ -427,6 +428,37 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
     }
 }
 
+/// The number of leading entries of `seg` for which `below` holds (it holds
+/// for a prefix), searched from the interpolated guess `fraction · len` by
+/// galloping: a uniform threshold on spread values lands a few entries from
+/// the guess, so this reads few (randomly placed) values.
+fn gallop(seg: &[Entry], fraction: f64, below: impl Fn(&Entry) -> bool) -> usize {
+    let n = seg.len();
+    let guess = ((fraction * n as f64) as usize).min(n.saturating_sub(1));
+    if n == 0 {
+        return 0;
+    }
+    if below(&seg[guess]) {
+        // The boundary is after `guess`: widen until an entry is not below.
+        let (mut lo, mut step) = (guess + 1, 1usize);
+        while lo + step <= n && below(&seg[lo + step - 1]) {
+            lo += step;
+            step *= 2;
+        }
+        let hi = (lo + step).min(n);
+        lo + seg[lo..hi].partition_point(&below)
+    } else {
+        // The boundary is at or before `guess`.
+        let (mut hi, mut step) = (guess, 1usize);
+        while hi >= step && !below(&seg[hi - step]) {
+            hi -= step;
+            step *= 2;
+        }
+        let lo = hi.saturating_sub(step);
+        lo + seg[lo..hi].partition_point(&below)
+    }
+}
+
 /// Per-search buffers of one criterion width.
 struct Scratch {
     left: Vec<f64>,
@@ -442,6 +474,29 @@ impl Scratch {
             right: vec![0.0; width],
             missing: vec![0.0; width],
             cand: vec![0.0; width],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Entry, gallop};
+
+    #[test]
+    fn gallop_finds_the_boundary_from_any_guess() {
+        for n in 0..40usize {
+            let seg: Vec<Entry> = (0..n)
+                .map(|i| Entry {
+                    code: i as u32,
+                    sample: 0,
+                })
+                .collect();
+            for cut in 0..=n {
+                for fraction in [0.0, 0.1, 0.5, 0.9, 1.0] {
+                    let found = gallop(&seg, fraction, |e| (e.code as usize) < cut);
+                    assert_eq!(found, cut, "n {n} cut {cut} guess {fraction}");
+                }
+            }
         }
     }
 }
