@@ -13,6 +13,8 @@
 //!   input checks ([`check`]);
 //! - seeded randomness ([`random`]) and thread control ([`parallel`]);
 //! - [`metrics`], [`model_selection`] and [`Pipeline`];
+//! - model inspection for every fitted estimator ([`inspection`]):
+//!   permutation importance, partial dependence and ICE curves;
 //! - baselines that ignore the features ([`dummy`]), shared statistics
 //!   ([`stats`]) and numerical kernels ([`math`]).
 //!
@@ -40,6 +42,7 @@ pub mod dataset;
 pub mod dummy;
 mod error;
 mod float;
+pub mod inspection;
 mod labels;
 pub mod math;
 pub mod metrics;
