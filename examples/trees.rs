@@ -23,7 +23,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let missing = penguins.records().iter().filter(|v| v.is_nan()).count();
     let species = penguins.target_names().to_vec();
     let names = penguins.feature_names().to_vec();
-    let labels = penguins.targets().mapv(|c| species.get(c).cloned().unwrap_or_else(|| c.to_string()));
+    let labels = penguins
+        .targets()
+        .mapv(|c| species.get(c).cloned().unwrap_or_else(|| c.to_string()));
     let penguins = Dataset::new(penguins.records().to_owned(), labels)?;
     let (train, test) = penguins.stratified_split(0.25, 0)?;
     let tree = DecisionTreeClassifier::default()
@@ -35,7 +37,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         accuracy_score(test.targets(), &pred)?,
         tree.get_n_leaves()
     );
-    print!("{}", tree.export_text(&Export::default().feature_names(names)));
+    print!(
+        "{}",
+        tree.export_text(&Export::default().feature_names(names))
+    );
 
     heading("A random forest on California housing (20640 x 8)");
     let housing = oxlearn_datasets::california_housing()?.shuffle(0);
@@ -51,10 +56,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         forest.oob_score().unwrap_or(f64::NAN),
         r2_score(test.targets(), &pred)?
     );
-    let options = PermutationImportance::default().n_repeats(3).max_samples(Some(2000));
+    let options = PermutationImportance::default()
+        .n_repeats(3)
+        .max_samples(Some(2000));
     let importance = permutation_importance(&forest, test, &R2, &options)?;
     let mut order: Vec<usize> = (0..housing.n_features()).collect();
-    order.sort_by(|&a, &b| importance.importances_mean[b].total_cmp(&importance.importances_mean[a]));
+    order.sort_by(|&a, &b| {
+        importance.importances_mean[b].total_cmp(&importance.importances_mean[a])
+    });
     println!("permutation importance (drop in R² on 2000 test rows, 3 repeats):");
     for j in order {
         println!(
@@ -66,7 +75,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     heading("An isolation forest on 1000 blob points and 20 planted outliers");
-    let (blobs, _) = make_blobs(&MakeBlobs::default().n_samples(1000).n_features(2).n_centers(3).seed(1))?;
+    let (blobs, _) = make_blobs(
+        &MakeBlobs::default()
+            .n_samples(1000)
+            .n_features(2)
+            .n_centers(3)
+            .seed(1),
+    )?;
     let mut x = blobs.records().to_owned();
     let mut rng = rng_from_seed(2);
     let outliers = ndarray::Array2::from_shape_simple_fn((20, 2), || rng.random_range(-30.0..30.0));
