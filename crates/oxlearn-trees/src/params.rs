@@ -13,7 +13,7 @@ pub enum ClassificationCriterion {
     /// Gini impurity `1 - Σ p²` (scikit-learn's default).
     #[default]
     Gini,
-    /// Shannon entropy `-Σ p ln p`.
+    /// Shannon entropy `-Σ p log2 p` (in bits, as scikit-learn's).
     Entropy,
     /// The same as [`Entropy`](Self::Entropy), under scikit-learn's other name.
     LogLoss,
