@@ -39,6 +39,7 @@ struct Args {
     compare: bool,
     report_only: bool,
     threads: usize,
+    repeats: Option<usize>,
     names: Vec<String>,
 }
 
@@ -48,6 +49,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
         compare: false,
         report_only: false,
         threads: 2,
+        repeats: None,
         names: Vec::new(),
     };
     let mut it = args.iter();
@@ -62,6 +64,14 @@ fn parse(args: &[String]) -> Result<Args, String> {
                     .and_then(|v| v.parse().ok())
                     .filter(|&n| n > 0)
                     .ok_or("--threads needs a number of threads >= 1")?;
+            }
+            "--repeats" => {
+                parsed.repeats = Some(
+                    it.next()
+                        .and_then(|v| v.parse().ok())
+                        .filter(|&n| n > 0)
+                        .ok_or("--repeats needs a number of timed fits >= 1")?,
+                );
             }
             a if a.starts_with('-') => return Err(format!("unknown bench option {a}")),
             a => parsed.names.push(a.to_string()),
@@ -108,6 +118,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let options = compare::Options {
             quick: args.quick,
             threads: args.threads,
+            repeats: args.repeats,
             families: args.names.clone(),
         };
         Some(compare::run(&options)?)

@@ -24,6 +24,8 @@ pub struct Options {
     pub quick: bool,
     /// Threads every library gets.
     pub threads: usize,
+    /// Timed fits per workload and library (default 3, 1 for `quick`).
+    pub repeats: Option<usize>,
     /// Families to run (all when empty).
     pub families: Vec<String>,
 }
@@ -53,7 +55,10 @@ pub fn run(options: &Options) -> Result<Value, String> {
     let dir = results_dir(options.quick);
     let dir_str = dir.to_str().ok_or("target path is not UTF-8")?.to_string();
     let threads = options.threads.to_string();
-    let repeats = if options.quick { "1" } else { "3" };
+    let repeats = options
+        .repeats
+        .unwrap_or(if options.quick { 1 } else { 3 })
+        .to_string();
     let mut args = vec![
         "run",
         "--quiet",
@@ -69,7 +74,7 @@ pub fn run(options: &Options) -> Result<Value, String> {
         "--threads",
         &threads,
         "--repeats",
-        repeats,
+        &repeats,
     ];
     if options.quick {
         args.push("--quick");

@@ -28,7 +28,7 @@ commands:
   ci                    same as test
   bench [--quick] [F]   run the criterion suites (only those matching F),
                         write the summary to docs/benchmarks.md
-  bench --compare [--quick] [--threads N] [FAMILY...]
+  bench --compare [--quick] [--threads N] [--repeats R] [FAMILY...]
                         also compare with scikit-learn, LightGBM, XGBoost
                         on the same data and threads (default 2)
   bench --compare --report
