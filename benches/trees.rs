@@ -21,7 +21,7 @@ fn classification(n: usize, d: usize) -> Dataset<f64, usize> {
     let params = MakeClassification::default()
         .n_samples(n)
         .n_features(d)
-        .n_informative(d / 2)
+        .n_informative((d / 2).max(2))
         .n_redundant(d / 10)
         .seed(7);
     make_classification(&params).expect("valid generator parameters")
