@@ -7,7 +7,7 @@ use oxlearn::{ClassLabels, ClassWeight, Error, Float, check};
 
 use crate::error::{Result, TreeError};
 use crate::grow::columns::{Columns, Ranked};
-use crate::grow::criterion::{Criterion, Entropy, Gini, Poisson, SquaredError};
+use crate::grow::criterion::{AbsoluteError, Criterion, Entropy, Gini, Poisson, SquaredError};
 use crate::grow::{GrowParams, grow};
 use crate::params::{ClassificationCriterion, RegressionCriterion, TreeParams};
 use crate::tree::Tree;
@@ -23,6 +23,23 @@ pub(crate) fn check_records<F: Float>(x: ArrayView2<'_, F>) -> Result<()> {
             u32::MAX - 1
         ))
         .into());
+    }
+    Ok(())
+}
+
+/// Training records of a regression tree under `criterion`: as
+/// [`check_records`], and without missing values for absolute error (whose
+/// split search has no side for them, as scikit-learn's).
+pub(crate) fn check_regression_records<F: Float>(
+    x: ArrayView2<'_, F>,
+    criterion: RegressionCriterion,
+) -> Result<()> {
+    check_records(x)?;
+    if criterion == RegressionCriterion::AbsoluteError {
+        check::finite(
+            x,
+            "training records (the absolute_error criterion does not support missing values)",
+        )?;
     }
     Ok(())
 }
@@ -170,6 +187,7 @@ pub(crate) fn with_regression_criterion<R>(
             })
         }
         RegressionCriterion::Poisson => f.call(&Poisson { y, n_outputs }),
+        RegressionCriterion::AbsoluteError => f.call(&AbsoluteError { y, n_outputs }),
     }
 }
 

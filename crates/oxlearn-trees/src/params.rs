@@ -31,6 +31,10 @@ pub enum RegressionCriterion {
     /// Half Poisson deviance, for counts and frequencies (targets >= 0 with
     /// a positive sum).
     Poisson,
+    /// Mean absolute error; leaves predict the weighted median. Robust to
+    /// outlying targets, slower to fit (`O(n log n)` per feature and node),
+    /// and, as scikit-learn's, without missing-value support.
+    AbsoluteError,
 }
 
 /// How the threshold of each candidate feature is chosen.

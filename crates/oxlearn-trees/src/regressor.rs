@@ -63,7 +63,7 @@ impl DecisionTreeRegressor {
         weights: Option<ArrayView1<'_, F>>,
     ) -> Result<DecisionTreeRegressorModel<F>> {
         self.validate()?;
-        fit::check_records(records)?;
+        fit::check_regression_records(records, self.criterion)?;
         check::same_length(records.nrows(), targets.nrows(), "target rows")?;
         if targets.ncols() == 0 {
             return Err(Error::empty("targets have no outputs (0 columns)").into());
@@ -131,7 +131,7 @@ impl<F: Float> Fit<F, F> for DecisionTreeRegressor {
     fn fit(&self, data: DatasetView<'_, F, F>) -> Result<Self::Model> {
         self.validate()?;
         let x = data.records();
-        fit::check_records(x)?;
+        fit::check_regression_records(x, self.criterion)?;
         let y = fit::regression_targets(
             data.targets().iter().map(|v| v.as_f64()).collect(),
             self.criterion,

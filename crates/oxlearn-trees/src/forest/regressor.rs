@@ -129,7 +129,7 @@ fn fit_forest<F: Float>(
     warm: Option<ForestRegressorModel<F>>,
 ) -> Result<ForestRegressorModel<F>> {
     let x = data.records();
-    fit::check_records(x)?;
+    fit::check_regression_records(x, *criterion)?;
     let y = fit::regression_targets(
         data.targets().iter().map(|v| v.as_f64()).collect(),
         *criterion,

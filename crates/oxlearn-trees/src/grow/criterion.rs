@@ -59,6 +59,14 @@ pub(crate) trait Criterion: Sync {
     /// The scalar a monotonic constraint applies to: the fraction of the
     /// second class, or the mean of the only output.
     fn monotone_value(&self, stats: &[f64], w: f64) -> f64;
+
+    /// The absolute error criterion, whose statistics (the weight only) do
+    /// not decide a set's impurity, value or proxy: the grower and the split
+    /// search take them from the samples (`super::median`). `None` for every
+    /// additive criterion.
+    fn absolute_error(&self) -> Option<&AbsoluteError<'_>> {
+        None
+    }
 }
 
 /// Gini impurity over class indices `y`.
@@ -361,6 +369,54 @@ impl Criterion for Poisson<'_> {
     }
     fn monotone_value(&self, stats: &[f64], w: f64) -> f64 {
         stats[0] / w
+    }
+}
+
+/// Mean absolute error over row-major targets `y`; leaves predict the
+/// weighted median. Its only statistic is the weight: see
+/// [`Criterion::absolute_error`].
+pub(crate) struct AbsoluteError<'a> {
+    pub(crate) y: &'a [f64],
+    pub(crate) n_outputs: usize,
+}
+
+impl Criterion for AbsoluteError<'_> {
+    type Sample = RegressionSample;
+    fn prepare(&self, i: usize, w: f64) -> RegressionSample {
+        RegressionSample {
+            w,
+            wy: 0.0,
+            wy2: 0.0,
+            row: i as u32,
+        }
+    }
+    #[inline]
+    fn weight(sample: &RegressionSample) -> f64 {
+        sample.w
+    }
+    fn width(&self) -> usize {
+        1
+    }
+    fn value_width(&self) -> usize {
+        self.n_outputs
+    }
+    fn add(&self, stats: &mut [f64], sample: &RegressionSample) {
+        stats[0] += sample.w;
+    }
+    /// Not decided by the weight: NaN (the grower asks the samples).
+    fn impurity(&self, _stats: &[f64], _w: f64) -> f64 {
+        f64::NAN
+    }
+    /// Not decided by the weight: NaN (the grower asks the samples).
+    fn value(&self, _stats: &[f64], _w: f64, out: &mut [f64]) {
+        out.fill(f64::NAN);
+    }
+    /// Not decided by the weight: NaN (the grower asks the samples).
+    fn monotone_value(&self, _stats: &[f64], _w: f64) -> f64 {
+        f64::NAN
+    }
+    fn absolute_error(&self) -> Option<&AbsoluteError<'_>> {
+        Some(self)
     }
 }
 

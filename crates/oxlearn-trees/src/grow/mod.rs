@@ -5,6 +5,7 @@
 
 pub(crate) mod columns;
 pub(crate) mod criterion;
+mod median;
 mod split;
 
 use std::collections::BinaryHeap;
@@ -15,6 +16,7 @@ use oxlearn::random::Rng;
 use crate::tree::{FORMAT_VERSION, Node, Tree};
 use columns::{Columns, Ranked};
 use criterion::Criterion;
+use median::Medians;
 use split::{Context, NodeStats, Search};
 
 /// Impurities at or below this are zero (scikit-learn's `EPSILON`).
@@ -62,6 +64,8 @@ struct Grower<'a, F, C: Criterion> {
     tree: Tree<F>,
     total_weight: f64,
     rng: &'a mut Rng,
+    /// The absolute error criterion's buffers.
+    medians: Option<Medians>,
 }
 
 /// A node added with the split it will get if it is expanded.
@@ -110,6 +114,9 @@ pub(crate) fn grow<F: Float, C: Criterion>(
         },
         total_weight,
         rng,
+        medians: criterion
+            .absolute_error()
+            .map(|ae| Medians::new(ranked.n_rows, ae.n_outputs)),
     };
     let root = Pending {
         start: 0,
@@ -187,16 +194,22 @@ impl<F: Float, C: Criterion> Grower<'_, F, C> {
             weight += w;
         }
         let n_node = pending.end - pending.start;
-        let impurity = crit.impurity(&stats, weight);
+        let width = crit.value_width();
+        let mut value = vec![0.0; width];
+        let impurity = match crit.absolute_error() {
+            Some(ae) => self.summarize(ae, pending.start, pending.end, &mut value),
+            None => {
+                crit.value(&stats, weight, &mut value);
+                crit.impurity(&stats, weight)
+            }
+        };
         let id = self.tree.nodes.len();
         self.tree.nodes.push(Node::leaf());
         self.tree.impurity.push(impurity.max(0.0));
         self.tree.n_node_samples.push(n_node as u64);
         self.tree.weighted_n_node_samples.push(weight);
-        let width = crit.value_width();
         let at = self.tree.value.len();
-        self.tree.value.resize(at + width, 0.0);
-        crit.value(&stats, weight, &mut self.tree.value[at..]);
+        self.tree.value.extend_from_slice(&value);
         if params.monotonic.is_some() {
             clip_value(&mut self.tree.value[at..], pending.lower, pending.upper);
         }
@@ -230,9 +243,13 @@ impl<F: Float, C: Criterion> Grower<'_, F, C> {
             lower: added.pending.lower,
             upper: added.pending.upper,
         };
-        let Search { best, constant } =
-            self.ctx
-                .search(&self.columns, &node, &added.pending.active, self.rng);
+        let Search { best, constant } = self.ctx.search(
+            &self.columns,
+            &node,
+            &added.pending.active,
+            self.rng,
+            self.medians.as_mut(),
+        );
         if !constant.is_empty() {
             added.pending.active.retain(|f| !constant.contains(f));
         }
@@ -241,23 +258,54 @@ impl<F: Float, C: Criterion> Grower<'_, F, C> {
         };
         let wl = best.left_weight;
         let wr = weight - wl;
-        let right: Vec<f64> = stats.iter().zip(&best.left).map(|(t, l)| t - l).collect();
-        let improvement = crit.improvement(
-            impurity,
-            weight,
-            self.total_weight,
-            &best.left,
-            wl,
-            &right,
-            wr,
-        );
+        let (improvement, middle) = if let Some(ae) = crit.absolute_error() {
+            // The children's impurities and medians from their samples.
+            let (start, end) = (added.pending.start, added.pending.end);
+            let seg = self.columns.segment(best.feature, start, end);
+            let rows = |part: &[columns::Entry]| part.iter().map(|e| e.sample).collect::<Vec<_>>();
+            let (left, right) = (rows(&seg[..best.n_below]), rows(&seg[best.n_below..]));
+            let weight_of = |r: u32| C::weight(&self.ctx.prepared[r as usize]);
+            let (mut vl, mut vr) = (vec![0.0; width], vec![0.0; width]);
+            let il = median::summarize(ae.y, ae.n_outputs, &left, weight_of, &mut vl);
+            let ir = median::summarize(ae.y, ae.n_outputs, &right, weight_of, &mut vr);
+            let improvement =
+                weight / self.total_weight * (impurity - wr / weight * ir - wl / weight * il);
+            (improvement, 0.5 * vl[0] + 0.5 * vr[0])
+        } else {
+            let right: Vec<f64> = stats.iter().zip(&best.left).map(|(t, l)| t - l).collect();
+            let improvement = crit.improvement(
+                impurity,
+                weight,
+                self.total_weight,
+                &best.left,
+                wl,
+                &right,
+                wr,
+            );
+            let middle =
+                0.5 * crit.monotone_value(&best.left, wl) + 0.5 * crit.monotone_value(&right, wr);
+            (improvement, middle)
+        };
         if improvement + EPSILON < params.min_impurity_decrease {
             return added;
         }
-        added.middle =
-            0.5 * crit.monotone_value(&best.left, wl) + 0.5 * crit.monotone_value(&right, wr);
+        added.middle = middle;
         added.split = Some((best, improvement));
         added
+    }
+
+    /// The absolute error impurity of the samples at positions
+    /// `start..end`, their medians written to `value`.
+    fn summarize(
+        &self,
+        ae: &criterion::AbsoluteError<'_>,
+        start: usize,
+        end: usize,
+        value: &mut [f64],
+    ) -> f64 {
+        let weight_of = |r: u32| C::weight(&self.ctx.prepared[r as usize]);
+        let rows = &self.columns.samples[start..end];
+        median::summarize(ae.y, ae.n_outputs, rows, weight_of, value)
     }
 
     /// Splits an added node: applies its split to the columns and returns

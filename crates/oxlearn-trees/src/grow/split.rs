@@ -7,6 +7,7 @@ use rand::Rng as _;
 
 use super::columns::{Columns, Entry, MISSING, Ranked};
 use super::criterion::Criterion;
+use super::median::Medians;
 use super::{GrowParams, SplitterKind};
 use oxlearn::random::Rng;
 
@@ -72,14 +73,21 @@ pub(crate) struct Context<'a, F, C: Criterion> {
 
 impl<F: Float, C: Criterion> Context<'_, F, C> {
     /// Searches the node over up to `max_features` non-constant features
-    /// drawn at random from `active`.
+    /// drawn at random from `active`; `medians` holds the absolute error
+    /// criterion's buffers (for that criterion only).
     pub(crate) fn search(
         &self,
         columns: &Columns,
         node: &NodeStats<'_>,
         active: &[u32],
         rng: &mut Rng,
+        mut medians: Option<&mut Medians>,
     ) -> Search<F> {
+        if let (Some(md), Some(ae)) = (medians.as_deref_mut(), self.criterion.absolute_error()) {
+            md.prepare(ae.y, &columns.samples[node.start..node.end], |r| {
+                C::weight(&self.prepared[r as usize])
+            });
+        }
         let mut order: Vec<u32> = active.to_vec();
         let mut search = Search {
             best: None,
@@ -104,6 +112,15 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
                 continue;
             }
             visited += 1;
+            if let Some(md) = medians.as_deref_mut() {
+                match self.params.splitter {
+                    SplitterKind::Best => self.median_best(f, seg, node, md, &mut search.best),
+                    SplitterKind::Random => {
+                        self.median_random(f, seg, node, md, rng, &mut search.best);
+                    }
+                }
+                continue;
+            }
             match self.params.splitter {
                 SplitterKind::Best => {
                     self.best_of_feature(f, seg, n_present, node, &mut scratch, &mut search.best);
@@ -286,18 +303,17 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
     }
 
     /// One random threshold of feature `f`, uniform between its smallest and
-    /// largest value in the node (scikit-learn's random splitter).
-    #[allow(clippy::too_many_arguments)]
-    fn random_of_feature(
+    /// largest value in the node (scikit-learn's random splitter), with the
+    /// side of the missing values drawn too: the threshold, the present
+    /// entries below it, and whether the missing ones go left. `None` when a
+    /// child would have fewer than `min_samples_leaf` samples.
+    pub(crate) fn draw(
         &self,
         f: usize,
         seg: &[Entry],
         n_present: usize,
-        node: &NodeStats<'_>,
-        scratch: &mut Scratch,
         rng: &mut Rng,
-        best: &mut Option<Split<F>>,
-    ) {
+    ) -> Option<(F, usize, bool)> {
         let lo = self.ranked.low[f][seg[0].code as usize];
         let hi = self.ranked.high[f][seg[n_present - 1].code as usize];
         let u: f64 = rng.random();
@@ -318,9 +334,30 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
             (n_below, n_present - n_below + n_missing)
         };
         let min_leaf = self.params.min_samples_leaf;
-        if nl < min_leaf || nr < min_leaf {
+        (nl >= min_leaf && nr >= min_leaf).then_some((threshold, n_below, missing_left))
+    }
+
+    /// The random splitter's candidate of feature `f` (see [`draw`](Self::draw)).
+    #[allow(clippy::too_many_arguments)]
+    fn random_of_feature(
+        &self,
+        f: usize,
+        seg: &[Entry],
+        n_present: usize,
+        node: &NodeStats<'_>,
+        scratch: &mut Scratch,
+        rng: &mut Rng,
+        best: &mut Option<Split<F>>,
+    ) {
+        let Some((threshold, n_below, missing_left)) = self.draw(f, seg, n_present, rng) else {
             return;
-        }
+        };
+        let n_missing = seg.len() - n_present;
+        let (nl, nr) = if missing_left {
+            (n_below + n_missing, n_present - n_below)
+        } else {
+            (n_below, n_present - n_below + n_missing)
+        };
         // The left sums from the smaller side of the present values.
         let mut wl = if n_below <= n_present / 2 {
             self.sum_into(&seg[..n_below], &mut scratch.left)
@@ -364,6 +401,18 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
         scratch.left = left;
     }
 
+    /// The monotonic constraint on feature `f`: -1, 0 or 1.
+    pub(crate) fn constraint(&self, f: usize) -> i8 {
+        self.params.monotonic.as_ref().map_or(0, |m| m[f])
+    }
+
+    /// Whether children of values `vl` and `vr` keep feature `f`'s
+    /// monotonic constraint and the node's bounds.
+    pub(crate) fn monotone_allows(&self, f: usize, node: &NodeStats<'_>, vl: f64, vr: f64) -> bool {
+        let within = |v: f64| v >= node.lower && v <= node.upper;
+        within(vl) && within(vr) && (vl - vr) * f64::from(self.constraint(f)) <= 0.0
+    }
+
     /// Keeps the split with left sums `left` (weight `wl`) when it is allowed
     /// and better than `best`.
     #[allow(clippy::too_many_arguments)]
@@ -388,42 +437,55 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
         for ((r, &t), &l) in right.iter_mut().zip(node.stats).zip(left) {
             *r = t - l;
         }
-        if let Some(cst) = self.params.monotonic.as_ref().map(|m| m[f])
-            && cst != 0
-        {
+        if self.constraint(f) != 0 {
             let vl = self.criterion.monotone_value(left, wl);
             let vr = self.criterion.monotone_value(right, wr);
-            let within = |v: f64| v >= node.lower && v <= node.upper;
-            if !(within(vl) && within(vr) && (vl - vr) * f64::from(cst) <= 0.0) {
+            if !self.monotone_allows(f, node, vl, vr) {
                 return;
             }
         }
         let proxy = self.criterion.proxy(left, wl, right, wr);
-        if proxy.is_nan() || proxy == f64::NEG_INFINITY {
-            return;
+        keep(best, f, n_below, missing_left, threshold, proxy, left, wl);
+    }
+}
+
+/// Makes the described split `best` when its proxy is a number above the
+/// best one's.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn keep<F: Float>(
+    best: &mut Option<Split<F>>,
+    feature: usize,
+    n_below: usize,
+    missing_left: bool,
+    threshold: Threshold<F>,
+    proxy: f64,
+    left: &[f64],
+    left_weight: f64,
+) {
+    if proxy.is_nan() || proxy == f64::NEG_INFINITY {
+        return;
+    }
+    match best {
+        Some(b) if proxy > b.proxy => {
+            b.feature = feature;
+            b.n_below = n_below;
+            b.threshold = threshold;
+            b.missing_left = missing_left;
+            b.proxy = proxy;
+            b.left.copy_from_slice(left);
+            b.left_weight = left_weight;
         }
-        match best {
-            Some(b) if proxy > b.proxy => {
-                b.feature = f;
-                b.n_below = n_below;
-                b.threshold = threshold;
-                b.missing_left = missing_left;
-                b.proxy = proxy;
-                b.left.copy_from_slice(left);
-                b.left_weight = wl;
-            }
-            Some(_) => {}
-            None => {
-                *best = Some(Split {
-                    feature: f,
-                    n_below,
-                    threshold,
-                    missing_left,
-                    proxy,
-                    left: left.to_vec(),
-                    left_weight: wl,
-                });
-            }
+        Some(_) => {}
+        None => {
+            *best = Some(Split {
+                feature,
+                n_below,
+                threshold,
+                missing_left,
+                proxy,
+                left: left.to_vec(),
+                left_weight,
+            });
         }
     }
 }
