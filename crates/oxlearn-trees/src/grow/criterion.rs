@@ -116,7 +116,7 @@ impl Criterion for Gini<'_> {
             class: self.y[i],
         }
     }
-    #[inline]
+    #[inline(always)]
     fn weight(sample: &ClassSample) -> f64 {
         sample.w
     }
@@ -126,7 +126,7 @@ impl Criterion for Gini<'_> {
     fn value_width(&self) -> usize {
         self.n_classes
     }
-    #[inline]
+    #[inline(always)]
     fn add(&self, stats: &mut [f64], sample: &ClassSample) {
         stats[sample.class as usize] += sample.w;
     }
@@ -135,7 +135,7 @@ impl Criterion for Gini<'_> {
         1.0 - sq / (w * w)
     }
     /// `-wl gini_l - wr gini_r` without the constant `-w_node`.
-    #[inline]
+    #[inline(always)]
     fn proxy(&self, left: &[f64], wl: f64, right: &[f64], wr: f64) -> f64 {
         let sl: f64 = left.iter().map(|c| c * c).sum();
         let sr: f64 = right.iter().map(|c| c * c).sum();
@@ -157,7 +157,7 @@ impl Criterion for Entropy<'_> {
             class: self.y[i],
         }
     }
-    #[inline]
+    #[inline(always)]
     fn weight(sample: &ClassSample) -> f64 {
         sample.w
     }
@@ -167,7 +167,7 @@ impl Criterion for Entropy<'_> {
     fn value_width(&self) -> usize {
         self.n_classes
     }
-    #[inline]
+    #[inline(always)]
     fn add(&self, stats: &mut [f64], sample: &ClassSample) {
         stats[sample.class as usize] += sample.w;
     }
@@ -216,7 +216,7 @@ impl Criterion for SquaredError<'_> {
             row: i as u32,
         }
     }
-    #[inline]
+    #[inline(always)]
     fn weight(sample: &RegressionSample) -> f64 {
         sample.w
     }
@@ -226,7 +226,7 @@ impl Criterion for SquaredError<'_> {
     fn value_width(&self) -> usize {
         self.n_outputs
     }
-    #[inline]
+    #[inline(always)]
     fn add(&self, stats: &mut [f64], sample: &RegressionSample) {
         let m = self.n_outputs;
         if m == 1 {
@@ -251,7 +251,7 @@ impl Criterion for SquaredError<'_> {
         }
         imp / m as f64
     }
-    #[inline]
+    #[inline(always)]
     fn proxy(&self, left: &[f64], wl: f64, right: &[f64], wr: f64) -> f64 {
         let m = self.n_outputs;
         if m == 1 && !self.friedman {
@@ -317,7 +317,7 @@ impl Criterion for Poisson<'_> {
             row: i as u32,
         }
     }
-    #[inline]
+    #[inline(always)]
     fn weight(sample: &RegressionSample) -> f64 {
         sample.w
     }
@@ -327,7 +327,7 @@ impl Criterion for Poisson<'_> {
     fn value_width(&self) -> usize {
         self.n_outputs
     }
-    #[inline]
+    #[inline(always)]
     fn add(&self, stats: &mut [f64], sample: &RegressionSample) {
         let m = self.n_outputs;
         let (i, w) = (sample.row as usize, sample.w);
@@ -351,7 +351,7 @@ impl Criterion for Poisson<'_> {
         }
         loss / (w * m as f64)
     }
-    #[inline]
+    #[inline(always)]
     fn proxy(&self, left: &[f64], wl: f64, right: &[f64], wr: f64) -> f64 {
         let m = self.n_outputs;
         let mut proxy = 0.0;
@@ -390,7 +390,7 @@ impl Criterion for AbsoluteError<'_> {
             row: i as u32,
         }
     }
-    #[inline]
+    #[inline(always)]
     fn weight(sample: &RegressionSample) -> f64 {
         sample.w
     }
