@@ -14,17 +14,10 @@ fn mae() -> DecisionTreeRegressor {
     DecisionTreeRegressor::default().criterion(RegressionCriterion::AbsoluteError)
 }
 
-/// y = x0 + 2 x1 + sin(x2 x3) on [0, 10)^4, seeded.
+mod common;
+
 fn regression(n: usize) -> Dataset<f64, f64> {
-    use rand::Rng as _;
-    let mut rng = oxlearn::random::rng_from_seed(5);
-    let x = Array2::from_shape_simple_fn((n, 4), || rng.random::<f64>() * 10.0);
-    let y = x
-        .rows()
-        .into_iter()
-        .map(|r| r[0] + 2.0 * r[1] + (r[2] * r[3]).sin())
-        .collect();
-    Dataset::new(x, y).unwrap()
+    common::smooth_regression(n, 5)
 }
 
 #[test]

@@ -10,17 +10,10 @@ use oxlearn_trees::{
     RandomForestClassifier, RandomForestRegressor, Splitter,
 };
 
-/// A small seeded regression problem: y = x0 + 2 x1 + noise-free interaction.
+mod common;
+
 fn regression(n: usize) -> Dataset<f64, f64> {
-    use rand::Rng as _;
-    let mut rng = oxlearn::random::rng_from_seed(11);
-    let x = Array2::from_shape_simple_fn((n, 4), || rng.random::<f64>() * 10.0);
-    let y = x
-        .rows()
-        .into_iter()
-        .map(|r| r[0] + 2.0 * r[1] + (r[2] * r[3]).sin())
-        .collect();
-    Dataset::new(x, y).unwrap()
+    common::smooth_regression(n, 11)
 }
 
 fn classification(n: usize) -> Dataset<f64, usize> {

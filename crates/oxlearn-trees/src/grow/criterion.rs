@@ -98,6 +98,19 @@ pub(crate) struct RegressionSample {
     row: u32,
 }
 
+impl RegressionSample {
+    /// A sample known by its row and weight only (the criterion reads its
+    /// targets itself).
+    fn of_row(i: usize, w: f64) -> Self {
+        RegressionSample {
+            w,
+            wy: 0.0,
+            wy2: 0.0,
+            row: i as u32,
+        }
+    }
+}
+
 fn class_value(stats: &[f64], w: f64, out: &mut [f64]) {
     for (o, &c) in out.iter_mut().zip(stats) {
         *o = if w > 0.0 { c / w } else { 0.0 };
@@ -310,12 +323,7 @@ const EPSILON: f64 = f64::EPSILON;
 impl Criterion for Poisson<'_> {
     type Sample = RegressionSample;
     fn prepare(&self, i: usize, w: f64) -> RegressionSample {
-        RegressionSample {
-            w,
-            wy: 0.0,
-            wy2: 0.0,
-            row: i as u32,
-        }
+        RegressionSample::of_row(i, w)
     }
     #[inline(always)]
     fn weight(sample: &RegressionSample) -> f64 {
@@ -383,12 +391,7 @@ pub(crate) struct AbsoluteError<'a> {
 impl Criterion for AbsoluteError<'_> {
     type Sample = RegressionSample;
     fn prepare(&self, i: usize, w: f64) -> RegressionSample {
-        RegressionSample {
-            w,
-            wy: 0.0,
-            wy2: 0.0,
-            row: i as u32,
-        }
+        RegressionSample::of_row(i, w)
     }
     #[inline(always)]
     fn weight(sample: &RegressionSample) -> f64 {

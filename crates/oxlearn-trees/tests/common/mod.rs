@@ -1,4 +1,4 @@
-//! Shared helpers of the reference tests: the fixtures of
+//! Shared helpers of the tests: a seeded regression problem, the fixtures of
 //! `xtask/fixtures/trees.py`, the data sets as the script sees them, the
 //! hyperparameters as our builders, and the tie-aware walk comparing a fitted
 //! tree with scikit-learn's.
@@ -13,6 +13,20 @@ use oxlearn_trees::{
 use serde_json::Value;
 
 pub const CALIFORNIA_ROWS: usize = 3000;
+
+/// A small seeded regression problem on `[0, 10)^4`:
+/// `y = x0 + 2 x1 + sin(x2 x3)`.
+pub fn smooth_regression(n: usize, seed: u64) -> Dataset<f64, f64> {
+    use rand::Rng as _;
+    let mut rng = oxlearn::random::rng_from_seed(seed);
+    let x = Array2::from_shape_simple_fn((n, 4), || rng.random::<f64>() * 10.0);
+    let y = x
+        .rows()
+        .into_iter()
+        .map(|r| r[0] + 2.0 * r[1] + (r[2] * r[3]).sin())
+        .collect();
+    Dataset::new(x, y).unwrap()
+}
 
 /// A fixture of `tests/fixtures`.
 pub fn load(name: &str) -> Value {
