@@ -72,7 +72,7 @@ pub(crate) fn summarize(
 }
 
 /// A child's deviation and weighted median.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 pub(crate) struct Child {
     pub(crate) deviation: f64,
     pub(crate) median: f64,
@@ -206,10 +206,7 @@ impl Medians {
     pub(crate) fn children(&self, wl: f64, wr: f64, medians: bool) -> (f64, [Child; 2]) {
         let (m, n) = (self.m, self.n);
         let mut total = 0.0;
-        let mut kids = [Child {
-            deviation: 0.0,
-            median: 0.0,
-        }; 2];
+        let mut kids = [Child::default(); 2];
         for o in 0..m {
             let tw = &self.node_w[o * (n + 1)..(o + 1) * (n + 1)];
             let ts = &self.node_s[o * (n + 1)..(o + 1) * (n + 1)];
@@ -294,10 +291,7 @@ impl Medians {
             }
         }
         let mut total = 0.0;
-        let mut kids = [Child {
-            deviation: 0.0,
-            median: 0.0,
-        }; 2];
+        let mut kids = [Child::default(); 2];
         for o in 0..m {
             for (side, (is_left, w)) in [(true, wl), (false, wr)].into_iter().enumerate() {
                 let pairs = (0..n)

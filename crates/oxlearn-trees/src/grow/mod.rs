@@ -195,11 +195,17 @@ impl<F: Float, C: Criterion> Grower<'_, F, C> {
         }
         let n_node = pending.end - pending.start;
         let width = crit.value_width();
-        let mut value = vec![0.0; width];
+        let at = self.tree.value.len();
+        self.tree.value.resize(at + width, 0.0);
+        let value = &mut self.tree.value[at..];
         let impurity = match crit.absolute_error() {
-            Some(ae) => self.summarize(ae, pending.start, pending.end, &mut value),
+            Some(ae) => {
+                let weight_of = |r: u32| C::weight(&self.ctx.prepared[r as usize]);
+                let rows = &self.columns.samples[pending.start..pending.end];
+                median::summarize(ae.y, ae.n_outputs, rows, weight_of, value)
+            }
             None => {
-                crit.value(&stats, weight, &mut value);
+                crit.value(&stats, weight, value);
                 crit.impurity(&stats, weight)
             }
         };
@@ -208,8 +214,6 @@ impl<F: Float, C: Criterion> Grower<'_, F, C> {
         self.tree.impurity.push(impurity.max(0.0));
         self.tree.n_node_samples.push(n_node as u64);
         self.tree.weighted_n_node_samples.push(weight);
-        let at = self.tree.value.len();
-        self.tree.value.extend_from_slice(&value);
         if params.monotonic.is_some() {
             clip_value(&mut self.tree.value[at..], pending.lower, pending.upper);
         }
@@ -292,20 +296,6 @@ impl<F: Float, C: Criterion> Grower<'_, F, C> {
         added.middle = middle;
         added.split = Some((best, improvement));
         added
-    }
-
-    /// The absolute error impurity of the samples at positions
-    /// `start..end`, their medians written to `value`.
-    fn summarize(
-        &self,
-        ae: &criterion::AbsoluteError<'_>,
-        start: usize,
-        end: usize,
-        value: &mut [f64],
-    ) -> f64 {
-        let weight_of = |r: u32| C::weight(&self.ctx.prepared[r as usize]);
-        let rows = &self.columns.samples[start..end];
-        median::summarize(ae.y, ae.n_outputs, rows, weight_of, value)
     }
 
     /// Splits an added node: applies its split to the columns and returns
