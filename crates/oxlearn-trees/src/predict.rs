@@ -1,5 +1,11 @@
 //! Prediction over many rows: parallel over blocks of rows, with the trees
-//! of an ensemble in the inner loop so that a block's rows stay in cache.
+//! of an ensemble in the inner loop.
+//!
+//! A block is large (4096 rows): a fully grown tree's node table is
+//! hundreds of kilobytes, and it is the tree that must stay in cache while
+//! the block's rows, read in order, stream past it. With blocks of 256
+//! rows every tree was fetched again for each block, and predicting with
+//! 100 deep trees over 20k rows took 1.8x as long.
 
 use ndarray::{Array1, Array2, ArrayView2};
 use oxlearn::Float;
@@ -7,8 +13,8 @@ use rayon::prelude::*;
 
 use crate::tree::Tree;
 
-/// Rows per block of parallel prediction.
-const BLOCK: usize = 256;
+/// Rows per block of parallel prediction (see the module documentation).
+const BLOCK: usize = 4096;
 
 /// Copies rows `start..end` of `x` into `buf` (row-major).
 fn gather_rows<F: Float>(x: ArrayView2<'_, F>, start: usize, end: usize, buf: &mut Vec<F>) {
@@ -53,13 +59,11 @@ pub(crate) fn sum_leaf_values<F: Float>(
             let rows = chunk.len() / width;
             let mut buf: Vec<F> = Vec::with_capacity(rows * d);
             gather_rows(x, start, start + rows, &mut buf);
+            let mut leaves = vec![0usize; rows];
             for tree in trees {
-                for r in 0..rows {
-                    let leaf = tree.leaf_of(&buf[r * d..(r + 1) * d]);
-                    for (o, v) in chunk[r * width..(r + 1) * width]
-                        .iter_mut()
-                        .zip(tree.value(leaf))
-                    {
+                tree.leaves_of(&buf, d, &mut leaves);
+                for (out, &leaf) in chunk.chunks_exact_mut(width).zip(&leaves) {
+                    for (o, v) in out.iter_mut().zip(tree.value(leaf)) {
                         *o += v;
                     }
                 }
