@@ -59,11 +59,9 @@ pub(crate) fn sum_leaf_values<F: Float>(
             let rows = chunk.len() / width;
             let mut buf: Vec<F> = Vec::with_capacity(rows * d);
             gather_rows(x, start, start + rows, &mut buf);
-            let mut leaves = vec![0usize; rows];
             for tree in trees {
-                tree.leaves_of(&buf, d, &mut leaves);
-                for (out, &leaf) in chunk.chunks_exact_mut(width).zip(&leaves) {
-                    for (o, v) in out.iter_mut().zip(tree.value(leaf)) {
+                for (row, out) in buf.chunks_exact(d).zip(chunk.chunks_exact_mut(width)) {
+                    for (o, v) in out.iter_mut().zip(tree.value(tree.leaf_of(row))) {
                         *o += v;
                     }
                 }

@@ -217,14 +217,6 @@ impl<F: Float> Tree<F> {
         }
     }
 
-    /// The leaf of each of `leaves.len()` rows stored row-major in `rows`
-    /// (`d` values per row), written into `leaves`.
-    pub(crate) fn leaves_of(&self, rows: &[F], d: usize, leaves: &mut [usize]) {
-        for (r, leaf) in leaves.iter_mut().enumerate() {
-            *leaf = self.leaf_of(&rows[r * d..(r + 1) * d]);
-        }
-    }
-
     /// The leaf of every row of `x` (whose column count the caller checked).
     pub(crate) fn apply_rows(&self, x: ArrayView2<'_, F>) -> Array1<usize> {
         crate::predict::map_rows(x, |row| self.leaf_of(row))
