@@ -99,7 +99,7 @@ impl<F: Float, T: Ord + Clone + Send + Sync> Fit<F, T> for DecisionTreeClassifie
         targets.apply_class_weight(&self.class_weight, &mut weights)?;
         let k = targets.labels.n_classes();
         let grow = fit::resolve(&self.tree, x.ncols(), &weights, k == 2)?;
-        let ranked = Ranked::new(x);
+        let ranked = Ranked::new(x, grow.splitter);
         let one = GrowOne {
             ranked: &ranked,
             weights: &weights,

@@ -195,7 +195,7 @@ impl<F: Float, T> Fit<F, T> for IsolationForest {
                     rows.sort_unstable();
                     let sub = x.select(Axis(0), &rows);
                     let y: Vec<f64> = (0..m).map(|_| rng.random::<f64>()).collect();
-                    let ranked = Ranked::new(sub.view());
+                    let ranked = Ranked::new(sub.view(), SplitterKind::Random);
                     let weights = vec![1.0; m];
                     let criterion = SquaredError {
                         y: &y,

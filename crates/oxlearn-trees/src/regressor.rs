@@ -101,7 +101,7 @@ impl DecisionTreeRegressor {
         weights: &[f64],
     ) -> Result<Tree<F>> {
         let grow = fit::resolve(&self.tree, x.ncols(), weights, n_outputs == 1)?;
-        let ranked = Ranked::new(x);
+        let ranked = Ranked::new(x, grow.splitter);
         let one = GrowOne {
             ranked: &ranked,
             weights,

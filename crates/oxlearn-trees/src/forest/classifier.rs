@@ -196,10 +196,11 @@ fn fit_forest<F: Float, T: Ord + Clone + Send + Sync>(
     } else {
         None
     };
+    let grow = fit::resolve(tree, x.ncols(), &base, k == 2)?;
     let ensemble = Ensemble {
-        ranked: Ranked::new(x),
+        ranked: Ranked::new(x, grow.splitter),
         base_weights: &base,
-        grow: fit::resolve(tree, x.ncols(), &base, k == 2)?,
+        grow,
         ccp_alpha: tree.ccp_alpha,
         seed: tree.seed,
         n_draws,

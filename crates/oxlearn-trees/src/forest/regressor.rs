@@ -161,10 +161,11 @@ fn fit_forest<F: Float>(
     } else {
         None
     };
+    let grow = fit::resolve(tree, x.ncols(), &base, true)?;
     let ensemble = Ensemble {
-        ranked: Ranked::new(x),
+        ranked: Ranked::new(x, grow.splitter),
         base_weights: &base,
-        grow: fit::resolve(tree, x.ncols(), &base, true)?,
+        grow,
         ccp_alpha: tree.ccp_alpha,
         seed: tree.seed,
         n_draws,

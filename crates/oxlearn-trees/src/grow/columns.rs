@@ -10,17 +10,22 @@
 //! node partitions that range of every still-useful feature stably, so both
 //! children stay sorted. A split search is then one sequential pass per
 //! feature, with no sorting at any node (scikit-learn sorts at every node).
+//! The random splitter keeps no sorted order: its trees' columns hold the
+//! samples only, and [`Ranked`] the values, feature-major, for it to
+//! gather (`super::random`).
 
 use ndarray::ArrayView2;
 use oxlearn::Float;
 use rayon::prelude::*;
+
+use super::SplitterKind;
 
 /// The code of a missing value; it sorts after every real code.
 pub(crate) const MISSING: u32 = u32::MAX;
 
 /// Two consecutive distinct values closer than this are one value, as
 /// scikit-learn's `FEATURE_THRESHOLD`.
-const FEATURE_THRESHOLD: f64 = 1e-7;
+pub(crate) const FEATURE_THRESHOLD: f64 = 1e-7;
 
 /// Every feature ranked once: shared, read-only, by all trees of a fit.
 pub(crate) struct Ranked<F> {
@@ -29,6 +34,10 @@ pub(crate) struct Ranked<F> {
     /// Feature-major: the samples of feature `f` in sorted order, with
     /// their codes, are `sorted[f * n_rows..(f + 1) * n_rows]`.
     pub(crate) sorted: Vec<Entry>,
+    /// Feature-major: sample `i`'s value of feature `f` is
+    /// `values[f * n_rows + i]` (for the random splitter, which gathers
+    /// them; empty for the best splitter, which reads `sorted`).
+    values: Vec<F>,
     /// For each feature, the smallest and largest value of each code.
     pub(crate) low: Vec<Vec<F>>,
     pub(crate) high: Vec<Vec<F>>,
@@ -36,8 +45,21 @@ pub(crate) struct Ranked<F> {
 
 impl<F: Float> Ranked<F> {
     /// Ranks every column of `x` (NaN is missing; the caller rejected
-    /// infinities and checked that the rows fit in `u32`).
-    pub(crate) fn new(x: ArrayView2<'_, F>) -> Self {
+    /// infinities and checked that the rows fit in `u32`) for the best
+    /// splitter; for the random one, which needs no order, copies the
+    /// columns only.
+    pub(crate) fn new(x: ArrayView2<'_, F>, splitter: SplitterKind) -> Self {
+        if splitter == SplitterKind::Random {
+            let (n_rows, n_features) = x.dim();
+            return Ranked {
+                n_rows,
+                n_features,
+                sorted: Vec::new(),
+                values: x.t().iter().copied().collect(),
+                low: Vec::new(),
+                high: Vec::new(),
+            };
+        }
         let (n_rows, n_features) = x.dim();
         let per_feature: Vec<_> = (0..n_features)
             .into_par_iter()
@@ -83,6 +105,7 @@ impl<F: Float> Ranked<F> {
             n_rows,
             n_features,
             sorted: Vec::with_capacity(n_rows * n_features),
+            values: Vec::new(),
             low: Vec::with_capacity(n_features),
             high: Vec::with_capacity(n_features),
         };
@@ -92,6 +115,12 @@ impl<F: Float> Ranked<F> {
             ranked.high.push(high);
         }
         ranked
+    }
+
+    /// Every sample's value of feature `f` (random splitter).
+    #[inline]
+    pub(crate) fn values(&self, f: usize) -> &[F] {
+        &self.values[f * self.n_rows..(f + 1) * self.n_rows]
     }
 
     /// The threshold between the largest value of code `left` and the
@@ -167,8 +196,8 @@ impl Columns {
             n,
             entries,
             samples,
-            scratch: Vec::with_capacity(n),
-            scratch_samples: Vec::with_capacity(n),
+            scratch: Vec::new(),
+            scratch_samples: Vec::new(),
             go_left: vec![false; n_rows],
         }
     }
@@ -208,28 +237,35 @@ impl Columns {
         partition(
             &mut self.samples[start..end],
             &mut self.scratch_samples,
-            |&i| go_left[i as usize],
+            |_, &i| go_left[i as usize],
         );
         for &g in features {
             let g = g as usize;
             let seg = &mut self.entries[g * n + start..g * n + end];
-            partition(seg, &mut self.scratch, |e| go_left[e.sample as usize]);
+            partition(seg, &mut self.scratch, |_, e| go_left[e.sample as usize]);
         }
         n_left
     }
 }
 
-/// Moves the items of `seg` for which `left` holds to its front, the others
-/// after them, both in their original order. Branch-free: every item is
-/// written to both sides and only the cursors move, as the side of a sample
-/// is unpredictable.
-fn partition<T: Copy + Default>(seg: &mut [T], scratch: &mut Vec<T>, left: impl Fn(&T) -> bool) {
+/// Moves the items of `seg` for which `left` (given an item's position and
+/// the item) holds to its front, the others after them, both in their
+/// original order. Branch-free: every item is written to both sides and only
+/// the cursors move, as the side of a sample is unpredictable.
+pub(crate) fn partition<T: Copy>(
+    seg: &mut [T],
+    scratch: &mut Vec<T>,
+    left: impl Fn(usize, &T) -> bool,
+) {
+    let Some(&first) = seg.first() else {
+        return;
+    };
     scratch.clear();
-    scratch.resize(seg.len(), T::default());
+    scratch.resize(seg.len(), first);
     let (mut l, mut r) = (0usize, 0usize);
     for read in 0..seg.len() {
         let e = seg[read];
-        let goes_left = left(&e);
+        let goes_left = left(read, &e);
         seg[l] = e;
         scratch[r] = e;
         l += usize::from(goes_left);

@@ -25,7 +25,14 @@ pub(crate) trait Criterion: Sync {
     fn weight(sample: &Self::Sample) -> f64;
 
     /// Adds a prepared sample to `stats`.
-    fn add(&self, stats: &mut [f64], sample: &Self::Sample);
+    #[inline(always)]
+    fn add(&self, stats: &mut [f64], sample: &Self::Sample) {
+        self.add_scaled(stats, sample, 1.0);
+    }
+
+    /// Adds `scale` (0 or 1) times a prepared sample to `stats`: the random
+    /// splitter's sums of one side without a branch per sample.
+    fn add_scaled(&self, stats: &mut [f64], sample: &Self::Sample, scale: f64);
 
     /// The impurity of a set with statistics `stats` and total weight `w`.
     fn impurity(&self, stats: &[f64], w: f64) -> f64;
@@ -140,8 +147,8 @@ impl Criterion for Gini<'_> {
         self.n_classes
     }
     #[inline(always)]
-    fn add(&self, stats: &mut [f64], sample: &ClassSample) {
-        stats[sample.class as usize] += sample.w;
+    fn add_scaled(&self, stats: &mut [f64], sample: &ClassSample, scale: f64) {
+        stats[sample.class as usize] += scale * sample.w;
     }
     fn impurity(&self, stats: &[f64], w: f64) -> f64 {
         let sq: f64 = stats.iter().map(|c| c * c).sum();
@@ -181,8 +188,8 @@ impl Criterion for Entropy<'_> {
         self.n_classes
     }
     #[inline(always)]
-    fn add(&self, stats: &mut [f64], sample: &ClassSample) {
-        stats[sample.class as usize] += sample.w;
+    fn add_scaled(&self, stats: &mut [f64], sample: &ClassSample, scale: f64) {
+        stats[sample.class as usize] += scale * sample.w;
     }
     /// In bits, as scikit-learn's (its trees' `log` is base 2).
     fn impurity(&self, stats: &[f64], w: f64) -> f64 {
@@ -240,15 +247,15 @@ impl Criterion for SquaredError<'_> {
         self.n_outputs
     }
     #[inline(always)]
-    fn add(&self, stats: &mut [f64], sample: &RegressionSample) {
+    fn add_scaled(&self, stats: &mut [f64], sample: &RegressionSample, scale: f64) {
         let m = self.n_outputs;
         if m == 1 {
-            stats[0] += sample.wy;
-            stats[1] += sample.wy2;
+            stats[0] += scale * sample.wy;
+            stats[1] += scale * sample.wy2;
             return;
         }
         let i = sample.row as usize;
-        let w = sample.w;
+        let w = scale * sample.w;
         let mut sq = 0.0;
         for (s, &v) in stats.iter_mut().zip(&self.y[i * m..(i + 1) * m]) {
             *s += w * v;
@@ -336,9 +343,9 @@ impl Criterion for Poisson<'_> {
         self.n_outputs
     }
     #[inline(always)]
-    fn add(&self, stats: &mut [f64], sample: &RegressionSample) {
+    fn add_scaled(&self, stats: &mut [f64], sample: &RegressionSample, scale: f64) {
         let m = self.n_outputs;
-        let (i, w) = (sample.row as usize, sample.w);
+        let (i, w) = (sample.row as usize, scale * sample.w);
         for (o, &v) in self.y[i * m..(i + 1) * m].iter().enumerate() {
             stats[o] += w * v;
             if v > 0.0 {
@@ -403,8 +410,8 @@ impl Criterion for AbsoluteError<'_> {
     fn value_width(&self) -> usize {
         self.n_outputs
     }
-    fn add(&self, stats: &mut [f64], sample: &RegressionSample) {
-        stats[0] += sample.w;
+    fn add_scaled(&self, stats: &mut [f64], sample: &RegressionSample, scale: f64) {
+        stats[0] += scale * sample.w;
     }
     /// Not decided by the weight: NaN (the grower asks the samples).
     fn impurity(&self, _stats: &[f64], _w: f64) -> f64 {

@@ -10,7 +10,6 @@
 //! sorted arrays instead, `O(n)` per position.
 
 use oxlearn::Float;
-use oxlearn::random::Rng;
 
 use super::columns::Entry;
 use super::criterion::Criterion;
@@ -81,7 +80,8 @@ pub(crate) struct Child {
 /// Per-tree buffers of the absolute error search: the current node's ranks
 /// by target and the Fenwick trees of one feature's scan.
 pub(crate) struct Medians {
-    m: usize,
+    /// The number of outputs.
+    pub(crate) m: usize,
     /// Per output, each training row's rank in the current node.
     rank: Vec<u32>,
     n_rows: usize,
@@ -279,14 +279,19 @@ impl Medians {
     }
 
     /// Both children's deviations, summed over outputs, when the left child
-    /// is the samples of `left` and the right the node's other samples,
+    /// is the rows of `left` and the right the node's other samples,
     /// computed directly (the random splitter's single candidate); with the
     /// single output's medians.
-    pub(crate) fn partition(&mut self, left: &[Entry], wl: f64, wr: f64) -> (f64, [Child; 2]) {
+    pub(crate) fn partition(
+        &mut self,
+        left: impl Iterator<Item = u32>,
+        wl: f64,
+        wr: f64,
+    ) -> (f64, [Child; 2]) {
         let (m, n) = (self.m, self.n);
-        for e in left {
+        for row in left {
             for o in 0..m {
-                let k = self.rank[o * self.n_rows + e.sample as usize] as usize;
+                let k = self.rank[o * self.n_rows + row as usize] as usize;
                 self.mark[o * n + k] = true;
             }
         }
@@ -361,47 +366,6 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
             );
         }
     }
-
-    /// The random splitter's candidate of feature `f`, for absolute error.
-    pub(crate) fn median_random(
-        &self,
-        f: usize,
-        seg: &[Entry],
-        node: &NodeStats<'_>,
-        md: &mut Medians,
-        rng: &mut Rng,
-        best: &mut Option<Split<F>>,
-    ) {
-        let n = seg.len();
-        let Some((threshold, n_below, _)) = self.draw(f, seg, n, rng) else {
-            return;
-        };
-        let wl: f64 = seg[..n_below]
-            .iter()
-            .map(|e| C::weight(&self.prepared[e.sample as usize]))
-            .sum();
-        let wr = node.weight - wl;
-        let min_w = self.params.min_weight_leaf;
-        if wl < min_w || wr < min_w || wl <= 0.0 || wr <= 0.0 {
-            return;
-        }
-        let (dev, [l, r]) = md.partition(&seg[..n_below], wl, wr);
-        if self.constraint(f) != 0 && !self.monotone_allows(f, node, l.median, r.median) {
-            return;
-        }
-        let proxy = -dev / md.m as f64;
-        let threshold = Threshold::Value(threshold);
-        keep(
-            best,
-            f,
-            n_below,
-            n_below > n - n_below,
-            threshold,
-            proxy,
-            &[wl],
-            wl,
-        );
-    }
 }
 
 /// Turns `tree[1..]`, holding one value per position, into a Fenwick tree.
@@ -475,7 +439,7 @@ mod tests {
                 .iter()
                 .map(|&r| Entry { code: 0, sample: r })
                 .collect();
-            let (direct, _) = md.partition(&entries, wl, total - wl);
+            let (direct, _) = md.partition(entries.iter().map(|e| e.sample), wl, total - wl);
             assert!((direct - dl - dr).abs() < 1e-9, "partition at {p}");
         }
     }

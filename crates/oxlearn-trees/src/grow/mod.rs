@@ -6,6 +6,7 @@
 pub(crate) mod columns;
 pub(crate) mod criterion;
 mod median;
+mod random;
 mod split;
 
 use std::collections::BinaryHeap;
@@ -17,6 +18,7 @@ use crate::tree::{FORMAT_VERSION, Node, Tree};
 use columns::{Columns, Ranked};
 use criterion::Criterion;
 use median::Medians;
+use random::{Gather, goes_left};
 use split::{Context, NodeStats, Search};
 
 /// Impurities at or below this are zero (scikit-learn's `EPSILON`).
@@ -66,6 +68,8 @@ struct Grower<'a, F, C: Criterion> {
     rng: &'a mut Rng,
     /// The absolute error criterion's buffers.
     medians: Option<Medians>,
+    /// The random splitter's node-ordered records (empty for the best one).
+    gather: Gather<F, C::Sample>,
 }
 
 /// A node added with the split it will get if it is expanded.
@@ -93,6 +97,8 @@ pub(crate) fn grow<F: Float, C: Criterion>(
         .collect();
     let total_weight: f64 = columns.samples.iter().map(|&i| weights[i as usize]).sum();
     let n = columns.n;
+    let random = params.splitter == SplitterKind::Random;
+    let gather = Gather::new(&columns.samples, &prepared, random);
     let mut grower = Grower {
         ctx: Context {
             ranked,
@@ -117,6 +123,7 @@ pub(crate) fn grow<F: Float, C: Criterion>(
         medians: criterion
             .absolute_error()
             .map(|ae| Medians::new(ranked.n_rows, ae.n_outputs)),
+        gather,
     };
     let root = Pending {
         start: 0,
@@ -253,6 +260,7 @@ impl<F: Float, C: Criterion> Grower<'_, F, C> {
             &added.pending.active,
             self.rng,
             self.medians.as_mut(),
+            &mut self.gather,
         );
         if !constant.is_empty() {
             added.pending.active.retain(|f| !constant.contains(f));
@@ -264,10 +272,7 @@ impl<F: Float, C: Criterion> Grower<'_, F, C> {
         let wr = weight - wl;
         let (improvement, middle) = if let Some(ae) = crit.absolute_error() {
             // The children's impurities and medians from their samples.
-            let (start, end) = (added.pending.start, added.pending.end);
-            let seg = self.columns.segment(best.feature, start, end);
-            let rows = |part: &[columns::Entry]| part.iter().map(|e| e.sample).collect::<Vec<_>>();
-            let (left, right) = (rows(&seg[..best.n_below]), rows(&seg[best.n_below..]));
+            let (left, right) = self.sides(&best, added.pending.start, added.pending.end);
             let weight_of = |r: u32| C::weight(&self.ctx.prepared[r as usize]);
             let (mut vl, mut vr) = (vec![0.0; width], vec![0.0; width]);
             let il = median::summarize(ae.y, ae.n_outputs, &left, weight_of, &mut vl);
@@ -311,17 +316,28 @@ impl<F: Float, C: Criterion> Grower<'_, F, C> {
             upper,
             ..
         } = added.pending;
-        let n_left = self.columns.split(
-            split.feature,
-            start,
-            end,
-            split.n_below,
-            split.missing_left,
-            &active,
-        );
+        let ranked = self.ctx.ranked;
+        let threshold = split.threshold.value(ranked, split.feature);
+        let n_left = match self.ctx.params.splitter {
+            SplitterKind::Best => self.columns.split(
+                split.feature,
+                start,
+                end,
+                split.n_below,
+                split.missing_left,
+                &active,
+            ),
+            SplitterKind::Random => self.gather.split(
+                &mut self.columns.samples[start..end],
+                start,
+                ranked.values(split.feature),
+                threshold,
+                split.missing_left,
+            ),
+        };
         let node = &mut self.tree.nodes[added.id];
         node.feature = split.feature as u32;
-        node.threshold = split.threshold.value(self.ctx.ranked, split.feature);
+        node.threshold = threshold;
         node.missing_left = split.missing_left;
         let cst = self
             .ctx
@@ -348,6 +364,29 @@ impl<F: Float, C: Criterion> Grower<'_, F, C> {
             child(start, start + n_left, true, l_lo, l_hi, active.clone()),
             child(start + n_left, end, false, r_lo, r_hi, active),
         ])
+    }
+}
+
+impl<F: Float, C: Criterion> Grower<'_, F, C> {
+    /// The rows of the node `start..end` that `split` sends left and right
+    /// (for absolute error, which has no missing values).
+    fn sides(&self, split: &split::Split<F>, start: usize, end: usize) -> (Vec<u32>, Vec<u32>) {
+        let f = split.feature;
+        match self.ctx.params.splitter {
+            SplitterKind::Best => {
+                let seg = self.columns.segment(f, start, end);
+                let rows = |part: &[columns::Entry]| part.iter().map(|e| e.sample).collect();
+                (rows(&seg[..split.n_below]), rows(&seg[split.n_below..]))
+            }
+            SplitterKind::Random => {
+                let ranked = self.ctx.ranked;
+                let threshold = split.threshold.value(ranked, f);
+                let values = ranked.values(f);
+                self.columns.samples[start..end]
+                    .iter()
+                    .partition(|&&i| goes_left(values[i as usize], threshold, split.missing_left))
+            }
+        }
     }
 }
 

@@ -1,15 +1,16 @@
 //! The split search of one node: the best threshold of each drawn feature
-//! (one pass over its sorted segment) or a random one (extra trees), with
-//! missing values sent to whichever side is better.
+//! (one pass over its sorted segment) or a random one (extra trees, see
+//! `super::random`), with missing values sent to whichever side is better.
 
 use oxlearn::Float;
+use oxlearn::random::Rng;
 use rand::Rng as _;
 
 use super::columns::{Columns, Entry, MISSING, Ranked};
 use super::criterion::Criterion;
 use super::median::Medians;
+use super::random::Gather;
 use super::{GrowParams, SplitterKind};
-use oxlearn::random::Rng;
 
 /// A node being split: its range of sorted positions and its statistics.
 pub(crate) struct NodeStats<'a> {
@@ -74,7 +75,8 @@ pub(crate) struct Context<'a, F, C: Criterion> {
 impl<F: Float, C: Criterion> Context<'_, F, C> {
     /// Searches the node over up to `max_features` non-constant features
     /// drawn at random from `active`; `medians` holds the absolute error
-    /// criterion's buffers (for that criterion only).
+    /// criterion's buffers (for that criterion only), `gather` the random
+    /// splitter's (for that splitter only).
     pub(crate) fn search(
         &self,
         columns: &Columns,
@@ -82,11 +84,11 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
         active: &[u32],
         rng: &mut Rng,
         mut medians: Option<&mut Medians>,
+        gather: &mut Gather<F, C::Sample>,
     ) -> Search<F> {
+        let rows = &columns.samples[node.start..node.end];
         if let (Some(md), Some(ae)) = (medians.as_deref_mut(), self.criterion.absolute_error()) {
-            md.prepare(ae.y, &columns.samples[node.start..node.end], |r| {
-                C::weight(&self.prepared[r as usize])
-            });
+            md.prepare(ae.y, rows, |r| C::weight(&self.prepared[r as usize]));
         }
         let mut order: Vec<u32> = active.to_vec();
         let mut search = Search {
@@ -102,41 +104,58 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
             let j = rng.random_range(i..order.len());
             order.swap(i, j);
             let f = order[i] as usize;
-            let seg = columns.segment(f, node.start, node.end);
-            let n_present = match seg.last() {
-                Some(e) if e.code == MISSING => seg.partition_point(|e| e.code != MISSING),
-                _ => seg.len(),
-            };
-            if n_present == 0 || seg[0].code == seg[n_present - 1].code {
-                search.constant.push(f as u32);
-                continue;
-            }
-            visited += 1;
-            if let Some(md) = medians.as_deref_mut() {
-                match self.params.splitter {
-                    SplitterKind::Best => self.median_best(f, seg, node, md, &mut search.best),
-                    SplitterKind::Random => {
-                        self.median_random(f, seg, node, md, rng, &mut search.best);
-                    }
-                }
-                continue;
-            }
-            match self.params.splitter {
-                SplitterKind::Best => {
-                    self.best_of_feature(f, seg, n_present, node, &mut scratch, &mut search.best);
-                }
-                SplitterKind::Random => self.random_of_feature(
+            let varies = match self.params.splitter {
+                SplitterKind::Best => self.best_split(
                     f,
-                    seg,
-                    n_present,
+                    columns.segment(f, node.start, node.end),
+                    node,
+                    &mut scratch,
+                    medians.as_deref_mut(),
+                    &mut search.best,
+                ),
+                SplitterKind::Random => self.random_split(
+                    f,
+                    rows,
+                    gather,
                     node,
                     &mut scratch,
                     rng,
+                    medians.as_deref_mut(),
                     &mut search.best,
                 ),
+            };
+            if varies {
+                visited += 1;
+            } else {
+                search.constant.push(f as u32);
             }
         }
         search
+    }
+
+    /// The best splitter's candidate of feature `f`, whose entries in the
+    /// node are `seg` (sorted); `false` when the feature is constant there.
+    fn best_split(
+        &self,
+        f: usize,
+        seg: &[Entry],
+        node: &NodeStats<'_>,
+        scratch: &mut Scratch,
+        medians: Option<&mut Medians>,
+        best: &mut Option<Split<F>>,
+    ) -> bool {
+        let n_present = match seg.last() {
+            Some(e) if e.code == MISSING => seg.partition_point(|e| e.code != MISSING),
+            _ => seg.len(),
+        };
+        if n_present == 0 || seg[0].code == seg[n_present - 1].code {
+            return false;
+        }
+        match medians {
+            Some(md) => self.median_best(f, seg, node, md, best),
+            None => self.best_of_feature(f, seg, n_present, node, scratch, best),
+        }
+        true
     }
 
     /// Sums of the entries `seg` into `out` (cleared first); returns their weight.
@@ -302,105 +321,6 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
         *best = Some(split);
     }
 
-    /// One random threshold of feature `f`, uniform between its smallest and
-    /// largest value in the node (scikit-learn's random splitter), with the
-    /// side of the missing values drawn too: the threshold, the present
-    /// entries below it, and whether the missing ones go left. `None` when a
-    /// child would have fewer than `min_samples_leaf` samples.
-    pub(crate) fn draw(
-        &self,
-        f: usize,
-        seg: &[Entry],
-        n_present: usize,
-        rng: &mut Rng,
-    ) -> Option<(F, usize, bool)> {
-        let lo = self.ranked.low[f][seg[0].code as usize];
-        let hi = self.ranked.high[f][seg[n_present - 1].code as usize];
-        let u: f64 = rng.random();
-        let mut threshold = lo + (hi - lo) * F::cast(u);
-        if threshold >= hi {
-            threshold = lo;
-        }
-        let n_missing = seg.len() - n_present;
-        let missing_left = n_missing > 0 && rng.random::<bool>();
-        let high = &self.ranked.high[f];
-        let fraction = ((threshold - lo) / (hi - lo)).as_f64();
-        let n_below = gallop(&seg[..n_present], fraction, |e| {
-            high[e.code as usize] <= threshold
-        });
-        let (nl, nr) = if missing_left {
-            (n_below + n_missing, n_present - n_below)
-        } else {
-            (n_below, n_present - n_below + n_missing)
-        };
-        let min_leaf = self.params.min_samples_leaf;
-        (nl >= min_leaf && nr >= min_leaf).then_some((threshold, n_below, missing_left))
-    }
-
-    /// The random splitter's candidate of feature `f` (see [`draw`](Self::draw)).
-    #[allow(clippy::too_many_arguments)]
-    fn random_of_feature(
-        &self,
-        f: usize,
-        seg: &[Entry],
-        n_present: usize,
-        node: &NodeStats<'_>,
-        scratch: &mut Scratch,
-        rng: &mut Rng,
-        best: &mut Option<Split<F>>,
-    ) {
-        let Some((threshold, n_below, missing_left)) = self.draw(f, seg, n_present, rng) else {
-            return;
-        };
-        let n_missing = seg.len() - n_present;
-        let (nl, nr) = if missing_left {
-            (n_below + n_missing, n_present - n_below)
-        } else {
-            (n_below, n_present - n_below + n_missing)
-        };
-        // The left sums from the smaller side of the present values.
-        let mut wl = if n_below <= n_present / 2 {
-            self.sum_into(&seg[..n_below], &mut scratch.left)
-        } else {
-            let w_missing = self.sum_into(&seg[n_present..], &mut scratch.missing);
-            let w_above = self.sum_into(&seg[n_below..n_present], &mut scratch.cand);
-            for ((l, &t), (&m, &a)) in scratch
-                .left
-                .iter_mut()
-                .zip(node.stats)
-                .zip(scratch.missing.iter().zip(&scratch.cand))
-            {
-                *l = t - m - a;
-            }
-            node.weight - w_missing - w_above
-        };
-        if missing_left {
-            let w_missing = self.sum_into(&seg[n_present..], &mut scratch.missing);
-            for (l, &m) in scratch.left.iter_mut().zip(&scratch.missing) {
-                *l += m;
-            }
-            wl += w_missing;
-        }
-        let direction = if n_missing == 0 {
-            nl > nr
-        } else {
-            missing_left
-        };
-        let left = std::mem::take(&mut scratch.left);
-        self.consider(
-            f,
-            n_below,
-            direction,
-            &left,
-            wl,
-            node,
-            &mut scratch.right,
-            Threshold::Value(threshold),
-            best,
-        );
-        scratch.left = left;
-    }
-
     /// The monotonic constraint on feature `f`: -1, 0 or 1.
     pub(crate) fn constraint(&self, f: usize) -> i8 {
         self.params.monotonic.as_ref().map_or(0, |m| m[f])
@@ -417,7 +337,7 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
     /// and better than `best`.
     #[allow(clippy::too_many_arguments)]
     #[inline]
-    fn consider(
+    pub(crate) fn consider(
         &self,
         f: usize,
         n_below: usize,
@@ -490,41 +410,10 @@ pub(crate) fn keep<F: Float>(
     }
 }
 
-/// The number of leading entries of `seg` for which `below` holds (it holds
-/// for a prefix), searched from the interpolated guess `fraction · len` by
-/// galloping: a uniform threshold on spread values lands a few entries from
-/// the guess, so this reads few (randomly placed) values.
-fn gallop(seg: &[Entry], fraction: f64, below: impl Fn(&Entry) -> bool) -> usize {
-    let n = seg.len();
-    let guess = ((fraction * n as f64) as usize).min(n.saturating_sub(1));
-    if n == 0 {
-        return 0;
-    }
-    if below(&seg[guess]) {
-        // The boundary is after `guess`: widen until an entry is not below.
-        let (mut lo, mut step) = (guess + 1, 1usize);
-        while lo + step <= n && below(&seg[lo + step - 1]) {
-            lo += step;
-            step *= 2;
-        }
-        let hi = (lo + step).min(n);
-        lo + seg[lo..hi].partition_point(&below)
-    } else {
-        // The boundary is at or before `guess`.
-        let (mut hi, mut step) = (guess, 1usize);
-        while hi >= step && !below(&seg[hi - step]) {
-            hi -= step;
-            step *= 2;
-        }
-        let lo = hi.saturating_sub(step);
-        lo + seg[lo..hi].partition_point(&below)
-    }
-}
-
 /// Per-search buffers of one criterion width.
-struct Scratch {
-    left: Vec<f64>,
-    right: Vec<f64>,
+pub(crate) struct Scratch {
+    pub(crate) left: Vec<f64>,
+    pub(crate) right: Vec<f64>,
     missing: Vec<f64>,
     cand: Vec<f64>,
 }
@@ -536,29 +425,6 @@ impl Scratch {
             right: vec![0.0; width],
             missing: vec![0.0; width],
             cand: vec![0.0; width],
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{Entry, gallop};
-
-    #[test]
-    fn gallop_finds_the_boundary_from_any_guess() {
-        for n in 0..40usize {
-            let seg: Vec<Entry> = (0..n)
-                .map(|i| Entry {
-                    code: i as u32,
-                    sample: 0,
-                })
-                .collect();
-            for cut in 0..=n {
-                for fraction in [0.0, 0.1, 0.5, 0.9, 1.0] {
-                    let found = gallop(&seg, fraction, |e| (e.code as usize) < cut);
-                    assert_eq!(found, cut, "n {n} cut {cut} guess {fraction}");
-                }
-            }
         }
     }
 }

@@ -1,0 +1,210 @@
+//! The random splitter (extra trees, isolation forest), as scikit-learn's
+//! `RandomSplitter`: no sorted order is kept. A node's samples, and their
+//! prepared criterion records, are kept in node order; for each drawn
+//! feature the values of the node's samples are gathered from the
+//! feature's column, one threshold is drawn uniformly between the smallest
+//! and largest value, and the left child's sums come from one sequential,
+//! branch-free pass. Splitting a node partitions its samples only, so a
+//! node costs `max_features` passes over its samples, whatever the number of
+//! features.
+
+use oxlearn::Float;
+use oxlearn::random::Rng;
+use rand::Rng as _;
+
+use super::columns::{FEATURE_THRESHOLD, partition};
+use super::criterion::Criterion;
+use super::median::Medians;
+use super::split::{Context, NodeStats, Scratch, Split, Threshold, keep};
+
+/// The random splitter's node-ordered state of one tree.
+pub(crate) struct Gather<F, S> {
+    /// The prepared records in node order: node `start..end` holds
+    /// `prepared[start..end]`, in the order of the tree's samples.
+    pub(crate) prepared: Vec<S>,
+    /// The values of the feature being searched, for the node's samples.
+    values: Vec<F>,
+    /// Whether each sample of the node being split goes left.
+    mask: Vec<bool>,
+    scratch: Vec<S>,
+    scratch_rows: Vec<u32>,
+}
+
+impl<F: Float, S: Copy> Gather<F, S> {
+    /// The state of a tree over `samples`, whose records are `prepared`
+    /// (indexed by training row); empty for the best splitter.
+    pub(crate) fn new(samples: &[u32], prepared: &[S], random: bool) -> Self {
+        let prepared = if random {
+            samples.iter().map(|&i| prepared[i as usize]).collect()
+        } else {
+            Vec::new()
+        };
+        Gather {
+            prepared,
+            values: Vec::new(),
+            mask: Vec::new(),
+            scratch: Vec::new(),
+            scratch_rows: Vec::new(),
+        }
+    }
+
+    /// Gathers the values `column[i]` of the samples `rows`; returns the
+    /// smallest and largest present value and the number of missing ones.
+    fn gather(&mut self, column: &[F], rows: &[u32]) -> (F, F, usize) {
+        self.values.clear();
+        self.values.extend(rows.iter().map(|&i| column[i as usize]));
+        // `min` and `max` skip NaN.
+        let (mut low, mut high, mut n_missing) = (F::infinity(), F::neg_infinity(), 0usize);
+        for &v in &self.values {
+            low = low.min(v);
+            high = high.max(v);
+            n_missing += usize::from(v.is_nan());
+        }
+        (low, high, n_missing)
+    }
+
+    /// Splits the node whose samples are `rows`, at `start` in node order,
+    /// on the values `column` of the split feature: values at or below
+    /// `threshold` go left, and missing ones when `missing_left`. Partitions
+    /// the samples and their records stably; returns the number that went
+    /// left.
+    pub(crate) fn split(
+        &mut self,
+        rows: &mut [u32],
+        start: usize,
+        column: &[F],
+        threshold: F,
+        missing_left: bool,
+    ) -> usize {
+        self.mask.clear();
+        self.mask.extend(
+            rows.iter()
+                .map(|&i| goes_left(column[i as usize], threshold, missing_left)),
+        );
+        let mask = &self.mask;
+        partition(rows, &mut self.scratch_rows, |p, _| mask[p]);
+        let records = &mut self.prepared[start..start + rows.len()];
+        partition(records, &mut self.scratch, |p, _| mask[p]);
+        mask.iter().filter(|&&m| m).count()
+    }
+}
+
+/// Whether a sample of value `v` goes left of `threshold`, missing ones
+/// going left when `missing_left`: the rule the fitted tree's predict follows.
+#[inline(always)]
+pub(crate) fn goes_left<F: Float>(v: F, threshold: F, missing_left: bool) -> bool {
+    (v <= threshold) | (missing_left & v.is_nan())
+}
+
+impl<F: Float, C: Criterion> Context<'_, F, C> {
+    /// The random splitter's candidate of feature `f` for the node of
+    /// samples `rows`: a threshold uniform between the feature's smallest
+    /// and largest value in the node, and the side of its missing values
+    /// drawn too (scikit-learn's random splitter). Returns `false` when the
+    /// feature is constant in the node.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn random_split(
+        &self,
+        f: usize,
+        rows: &[u32],
+        gather: &mut Gather<F, C::Sample>,
+        node: &NodeStats<'_>,
+        scratch: &mut Scratch,
+        rng: &mut Rng,
+        medians: Option<&mut Medians>,
+        best: &mut Option<Split<F>>,
+    ) -> bool {
+        let column = self.ranked.values(f);
+        let (lo, hi, n_missing) = gather.gather(column, rows);
+        let n = rows.len();
+        if n_missing == n || hi <= lo + F::cast(FEATURE_THRESHOLD) {
+            return false;
+        }
+        let u: f64 = rng.random();
+        let mut threshold = lo + (hi - lo) * F::cast(u);
+        if threshold >= hi {
+            threshold = lo;
+        }
+        let missing_left = n_missing > 0 && rng.random::<bool>();
+        let crit = self.criterion;
+        scratch.left.fill(0.0);
+        let (mut wl, mut nl) = (0.0, 0usize);
+        let records = &gather.prepared[node.start..node.end];
+        for (&v, p) in gather.values.iter().zip(records) {
+            let left = goes_left(v, threshold, missing_left);
+            let m = f64::from(u8::from(left));
+            crit.add_scaled(&mut scratch.left, p, m);
+            wl += m * C::weight(p);
+            nl += usize::from(left);
+        }
+        let nr = n - nl;
+        let min_leaf = self.params.min_samples_leaf;
+        if nl < min_leaf || nr < min_leaf {
+            return true;
+        }
+        let n_below = nl - if missing_left { n_missing } else { 0 };
+        let direction = if n_missing == 0 {
+            nl > nr
+        } else {
+            missing_left
+        };
+        if let Some(md) = medians {
+            self.median_candidate(f, rows, &gather.values, threshold, wl, node, md, best);
+            return true;
+        }
+        let left = std::mem::take(&mut scratch.left);
+        self.consider(
+            f,
+            n_below,
+            direction,
+            &left,
+            wl,
+            node,
+            &mut scratch.right,
+            Threshold::Value(threshold),
+            best,
+        );
+        scratch.left = left;
+        true
+    }
+
+    /// The absolute error of the random candidate sending the samples of
+    /// `rows` whose `values` are at or below `threshold` left (no missing
+    /// values: the criterion rejects them at fit).
+    #[allow(clippy::too_many_arguments)]
+    fn median_candidate(
+        &self,
+        f: usize,
+        rows: &[u32],
+        values: &[F],
+        threshold: F,
+        wl: f64,
+        node: &NodeStats<'_>,
+        md: &mut Medians,
+        best: &mut Option<Split<F>>,
+    ) {
+        let wr = node.weight - wl;
+        let min_w = self.params.min_weight_leaf;
+        if wl < min_w || wr < min_w || wl <= 0.0 || wr <= 0.0 {
+            return;
+        }
+        let left = rows.iter().zip(values).filter(|&(_, &v)| v <= threshold);
+        let n_below = left.clone().count();
+        let (dev, [l, r]) = md.partition(left.map(|(&i, _)| i), wl, wr);
+        if self.constraint(f) != 0 && !self.monotone_allows(f, node, l.median, r.median) {
+            return;
+        }
+        let proxy = -dev / md.m as f64;
+        let n = rows.len();
+        keep(
+            best,
+            f,
+            n_below,
+            n_below > n - n_below,
+            Threshold::Value(threshold),
+            proxy,
+            &[wl],
+            wl,
+        );
+    }
+}
