@@ -199,7 +199,7 @@ pub(crate) trait CriterionFn<R> {
 /// Grows one tree of `params` over `ranked` with per-row `weights` (rows of
 /// weight 0 left out), then prunes it with `ccp_alpha`.
 pub(crate) struct GrowOne<'a, F> {
-    pub(crate) ranked: &'a Ranked<F>,
+    pub(crate) ranked: &'a Ranked<'a, F>,
     pub(crate) weights: &'a [f64],
     pub(crate) grow: &'a GrowParams,
     pub(crate) ccp_alpha: f64,

@@ -197,7 +197,7 @@ impl Bag {
 /// The shared part of every forest fit: the ranked data, the base weights,
 /// and how trees are grown.
 pub(crate) struct Ensemble<'a, F> {
-    pub(crate) ranked: Ranked<F>,
+    pub(crate) ranked: Ranked<'a, F>,
     pub(crate) base_weights: &'a [f64],
     pub(crate) grow: GrowParams,
     pub(crate) ccp_alpha: f64,

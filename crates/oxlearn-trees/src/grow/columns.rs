@@ -2,8 +2,8 @@
 //! samples of every node kept in sorted order for every feature.
 //!
 //! [`Ranked`] is built once per fit (once per forest): for each feature the
-//! distinct values in increasing order, the rank (code) of every sample's
-//! value, missing values last with code [`MISSING`], and the samples in
+//! rank (code) of every sample's value among the feature's distinct
+//! values, missing values last with code [`MISSING`], and the samples in
 //! sorted order. [`Columns`] is one tree's working copy: the samples in the
 //! tree, as (code, sample) pairs sorted per feature; a node is a range
 //! `start..end` of positions, the same in every feature, and splitting a
@@ -28,9 +28,12 @@ pub(crate) const MISSING: u32 = u32::MAX;
 pub(crate) const FEATURE_THRESHOLD: f64 = 1e-7;
 
 /// Every feature ranked once: shared, read-only, by all trees of a fit.
-pub(crate) struct Ranked<F> {
+pub(crate) struct Ranked<'x, F> {
     pub(crate) n_rows: usize,
     pub(crate) n_features: usize,
+    /// The training records, row-major (thresholds are midpoints of their
+    /// values): borrowed when the caller's are contiguous (best splitter).
+    rows: Rows<'x, F>,
     /// Feature-major: the samples of feature `f` in sorted order, with
     /// their codes, are `sorted[f * n_rows..(f + 1) * n_rows]`.
     pub(crate) sorted: Vec<Entry>,
@@ -38,26 +41,22 @@ pub(crate) struct Ranked<F> {
     /// `values[f * n_rows + i]` (for the random splitter, which gathers
     /// them; empty for the best splitter, which reads `sorted`).
     values: Vec<F>,
-    /// For each feature, the smallest and largest value of each code.
-    pub(crate) low: Vec<Vec<F>>,
-    pub(crate) high: Vec<Vec<F>>,
 }
 
-impl<F: Float> Ranked<F> {
+impl<'x, F: Float> Ranked<'x, F> {
     /// Ranks every column of `x` (NaN is missing; the caller rejected
     /// infinities and checked that the rows fit in `u32`) for the best
     /// splitter; for the random one, which needs no order, copies the
     /// columns only.
-    pub(crate) fn new(x: ArrayView2<'_, F>, splitter: SplitterKind) -> Self {
+    pub(crate) fn new(x: ArrayView2<'x, F>, splitter: SplitterKind) -> Self {
         if splitter == SplitterKind::Random {
             let (n_rows, n_features) = x.dim();
             return Ranked {
                 n_rows,
                 n_features,
+                rows: Rows::Borrowed(&[]),
                 sorted: Vec::new(),
                 values: x.t().iter().copied().collect(),
-                low: Vec::new(),
-                high: Vec::new(),
             };
         }
         let (n_rows, n_features) = x.dim();
@@ -81,38 +80,36 @@ impl<F: Float> Ranked<F> {
                         sample: i,
                     })
                     .collect();
-                let mut low: Vec<F> = Vec::new();
-                let mut high: Vec<F> = Vec::new();
                 let eps = F::cast(FEATURE_THRESHOLD);
+                let (mut code, mut last) = (0u32, None::<F>);
                 for e in &mut sorted {
                     let v = col[e.sample as usize];
                     if v.is_nan() {
                         break;
                     }
-                    match high.last_mut() {
-                        Some(h) if v <= *h + eps => *h = v,
-                        _ => {
-                            low.push(v);
-                            high.push(v);
-                        }
+                    match last {
+                        Some(h) if v <= h + eps => {}
+                        Some(_) => code += 1,
+                        None => {}
                     }
-                    e.code = (low.len() - 1) as u32;
+                    last = Some(v);
+                    e.code = code;
                 }
-                (sorted, low, high)
+                sorted
             })
             .collect();
         let mut ranked = Ranked {
             n_rows,
             n_features,
+            rows: match x.to_slice() {
+                Some(rows) => Rows::Borrowed(rows),
+                None => Rows::Owned(x.iter().copied().collect()),
+            },
             sorted: Vec::with_capacity(n_rows * n_features),
             values: Vec::new(),
-            low: Vec::with_capacity(n_features),
-            high: Vec::with_capacity(n_features),
         };
-        for (sorted, low, high) in per_feature {
+        for sorted in per_feature {
             ranked.sorted.extend_from_slice(&sorted);
-            ranked.low.push(low);
-            ranked.high.push(high);
         }
         ranked
     }
@@ -123,16 +120,27 @@ impl<F: Float> Ranked<F> {
         &self.values[f * self.n_rows..(f + 1) * self.n_rows]
     }
 
-    /// The threshold between the largest value of code `left` and the
-    /// smallest of code `right` of feature `f`: their midpoint, or the left
+    /// The threshold of feature `f` between the values of rows `left` and
+    /// `right` (neighbours in sorted order): their midpoint, or the left
     /// value when the midpoint rounds up to the right one.
     pub(crate) fn threshold(&self, f: usize, left: u32, right: u32) -> F {
-        let a = self.high[f][left as usize];
-        let b = self.low[f][right as usize];
+        let rows = match &self.rows {
+            Rows::Borrowed(rows) => rows,
+            Rows::Owned(rows) => rows.as_slice(),
+        };
+        let d = self.n_features;
+        let a = rows[left as usize * d + f];
+        let b = rows[right as usize * d + f];
         let half = F::cast(0.5);
         let mid = a * half + b * half;
         if mid >= b || !mid.is_finite() { a } else { mid }
     }
+}
+
+/// Row-major records: the caller's when contiguous, else a copy.
+enum Rows<'x, F> {
+    Borrowed(&'x [F]),
+    Owned(Vec<F>),
 }
 
 /// A key whose integer order is the order of the values, NaN after all.

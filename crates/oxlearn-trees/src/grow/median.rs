@@ -353,7 +353,7 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
             wl += C::weight(&self.prepared[e.sample as usize]);
         }
         if best_p > 0 {
-            let threshold = Threshold::Between(seg[best_p - 1].code, seg[best_p].code);
+            let threshold = Threshold::Between(seg[best_p - 1].sample, seg[best_p].sample);
             keep(
                 best,
                 f,

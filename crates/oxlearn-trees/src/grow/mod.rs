@@ -83,7 +83,7 @@ struct Added<F> {
 /// Grows one tree on the samples of `columns` with per-sample `weights`
 /// (indexed by training row).
 pub(crate) fn grow<F: Float, C: Criterion>(
-    ranked: &Ranked<F>,
+    ranked: &Ranked<'_, F>,
     columns: Columns,
     criterion: &C,
     weights: &[f64],

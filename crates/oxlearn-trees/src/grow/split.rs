@@ -40,7 +40,7 @@ pub(crate) struct Split<F> {
 /// value only for the split kept), or a value.
 #[derive(Clone, Copy)]
 pub(crate) enum Threshold<F> {
-    /// Between the largest value of the first code and the smallest of the second.
+    /// Between the values of two rows, neighbours in the node's sorted order.
     Between(u32, u32),
     /// This value.
     Value(F),
@@ -48,7 +48,7 @@ pub(crate) enum Threshold<F> {
 
 impl<F: Float> Threshold<F> {
     /// The threshold value of feature `f`.
-    pub(crate) fn value(self, ranked: &Ranked<F>, f: usize) -> F {
+    pub(crate) fn value(self, ranked: &Ranked<'_, F>, f: usize) -> F {
         match self {
             Threshold::Between(a, b) => ranked.threshold(f, a, b),
             Threshold::Value(v) => v,
@@ -65,7 +65,7 @@ pub(crate) struct Search<F> {
 
 /// Shared inputs of every split search of a tree.
 pub(crate) struct Context<'a, F, C: Criterion> {
-    pub(crate) ranked: &'a Ranked<F>,
+    pub(crate) ranked: &'a Ranked<'a, F>,
     pub(crate) criterion: &'a C,
     /// Each training row's weight and target, prepared for the criterion.
     pub(crate) prepared: &'a [C::Sample],
@@ -220,7 +220,7 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
                     } else {
                         (wl, &scratch.left)
                     };
-                    let threshold = Threshold::Between(seg[p - 1].code, e.code);
+                    let threshold = Threshold::Between(seg[p - 1].sample, e.sample);
                     let direction = if n_missing == 0 {
                         nl > nr
                     } else {
@@ -312,7 +312,7 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
         let split = Split {
             feature: f,
             n_below: best_p,
-            threshold: Threshold::Between(seg[best_p - 1].code, seg[best_p].code),
+            threshold: Threshold::Between(seg[best_p - 1].sample, seg[best_p].sample),
             missing_left: best_p > n - best_p,
             proxy: best_proxy,
             left: scratch.cand.clone(),
