@@ -77,13 +77,13 @@ impl<'x, F: Float> Ranked<'x, F> {
                     .iter()
                     .map(|&i| Entry {
                         code: MISSING,
-                        sample: i,
+                        pos: i,
                     })
                     .collect();
                 let eps = F::cast(FEATURE_THRESHOLD);
                 let (mut code, mut last) = (0u32, None::<F>);
                 for e in &mut sorted {
-                    let v = col[e.sample as usize];
+                    let v = col[e.pos as usize];
                     if v.is_nan() {
                         break;
                     }
@@ -157,48 +157,68 @@ fn order_key(v: f64) -> u64 {
     }
 }
 
-/// One entry of a sorted column: a sample and the code of its value.
+/// One entry of a sorted column: the code of a sample's value and the
+/// sample's position in node order (in [`Ranked`], where all rows are in row
+/// order, the position is the row).
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Entry {
     pub(crate) code: u32,
-    pub(crate) sample: u32,
+    pub(crate) pos: u32,
 }
 
-/// One tree's sorted columns over the samples it was given.
+/// One tree's samples in node order, with their sorted columns (best
+/// splitter only).
+///
+/// A node is a range `start..end` of positions: its samples are
+/// `samples[start..end]`, their prepared records `records[start..end]`
+/// ([`Records`]), and each feature's entries of the node are the same
+/// range of that feature's sorted column, pointing at those positions. A
+/// split search reads the records of a node's entries at positions within
+/// the node, so a deep node's reads stay in a small block of memory.
 pub(crate) struct Columns {
     /// The number of samples in the tree.
     pub(crate) n: usize,
     /// Feature-major entries: feature `f` is `entries[f * n..(f + 1) * n]`.
     pub(crate) entries: Vec<Entry>,
-    /// The samples, grouped by node: node `start..end` holds
-    /// `samples[start..end]` (partitioned at every split, as the columns).
+    /// The training row of each position.
     pub(crate) samples: Vec<u32>,
     /// Scratch for partitioning (the right part of a node).
     scratch: Vec<Entry>,
     scratch_samples: Vec<u32>,
-    /// Whether each training sample goes left at the split being applied.
-    go_left: Vec<bool>,
+    /// Whether each position of the node being split goes left (from the
+    /// node's start).
+    pub(crate) mask: Vec<bool>,
+    /// The position each position of the node being split moves to.
+    moved: Vec<u32>,
 }
 
 impl Columns {
-    /// The sorted columns of the samples with `weight > 0` (all samples when
-    /// `weights` is `None`).
-    pub(crate) fn new<F: Float>(ranked: &Ranked<F>, weights: Option<&[f64]>) -> Self {
+    /// The samples with `weight > 0` (all samples when `weights` is
+    /// `None`), and their sorted columns when `ranked` keeps them.
+    pub(crate) fn new<F: Float>(ranked: &Ranked<'_, F>, weights: Option<&[f64]>) -> Self {
         let n_rows = ranked.n_rows;
-        let n = weights.map_or(n_rows, |w| w.iter().filter(|&&v| v > 0.0).count());
-        let mut entries = Vec::with_capacity(n * ranked.n_features);
-        match weights {
-            None => entries.extend_from_slice(&ranked.sorted),
-            Some(w) => {
-                let inside: Vec<bool> = w.iter().map(|&v| v > 0.0).collect();
-                entries.extend(ranked.sorted.iter().filter(|e| inside[e.sample as usize]));
-            }
-        }
-        let samples = match weights {
+        let samples: Vec<u32> = match weights {
             Some(w) => (0..n_rows as u32)
                 .filter(|&i| w[i as usize] > 0.0)
                 .collect(),
             None => (0..n_rows as u32).collect(),
+        };
+        let n = samples.len();
+        let entries = match weights {
+            None => ranked.sorted.clone(),
+            Some(_) if ranked.sorted.is_empty() => Vec::new(),
+            Some(_) => {
+                let mut position = vec![u32::MAX; n_rows];
+                for (p, &i) in samples.iter().enumerate() {
+                    position[i as usize] = p as u32;
+                }
+                let mut entries = Vec::with_capacity(n * ranked.n_features);
+                entries.extend(ranked.sorted.iter().filter_map(|e| {
+                    let pos = position[e.pos as usize];
+                    (pos != u32::MAX).then_some(Entry { code: e.code, pos })
+                }));
+                entries
+            }
         };
         Columns {
             n,
@@ -206,7 +226,8 @@ impl Columns {
             samples,
             scratch: Vec::new(),
             scratch_samples: Vec::new(),
-            go_left: vec![false; n_rows],
+            mask: Vec::new(),
+            moved: Vec::new(),
         }
     }
 
@@ -219,9 +240,10 @@ impl Columns {
     /// Splits the node `start..end` on feature `f`: the first `n_below`
     /// entries of its sorted segment (the non-missing values at or below
     /// the threshold) go left, and the missing ones (at the end) go left when
-    /// `missing_left`. Every feature in `features` is partitioned stably;
-    /// returns the number of samples that went left.
-    pub(crate) fn split(
+    /// `missing_left`. Returns the number of samples that went left (see
+    /// [`apply`](Self::apply)).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn split<S: Copy>(
         &mut self,
         f: usize,
         start: usize,
@@ -229,6 +251,7 @@ impl Columns {
         n_below: usize,
         missing_left: bool,
         features: &[u32],
+        records: &mut Records<S>,
     ) -> usize {
         let n = self.n;
         let seg = &self.entries[f * n + start..f * n + end];
@@ -236,23 +259,75 @@ impl Columns {
             Some(e) if e.code == MISSING => seg.len() - seg.partition_point(|e| e.code != MISSING),
             _ => 0,
         };
+        self.mask.clear();
+        self.mask.resize(end - start, false);
+        let missing_from = seg.len() - n_missing;
         for (p, e) in seg.iter().enumerate() {
-            let left = p < n_below || (missing_left && p >= seg.len() - n_missing);
-            self.go_left[e.sample as usize] = left;
+            let left = p < n_below || (missing_left && p >= missing_from);
+            self.mask[e.pos as usize - start] = left;
         }
-        let n_left = n_below + if missing_left { n_missing } else { 0 };
-        let go_left = &self.go_left;
+        self.apply(start, end, features, records)
+    }
+
+    /// Splits the node `start..end` as `mask` says: the samples and
+    /// records partitioned stably, and every feature in `features`
+    /// partitioned stably (so both children stay sorted) with its entries'
+    /// positions moved along. Returns the number that went left.
+    pub(crate) fn apply<S: Copy>(
+        &mut self,
+        start: usize,
+        end: usize,
+        features: &[u32],
+        records: &mut Records<S>,
+    ) -> usize {
+        let mask = &self.mask;
+        let n_left = mask.iter().filter(|&&m| m).count();
+        self.moved.clear();
+        let (mut l, mut r) = (start as u32, (start + n_left) as u32);
+        self.moved.extend(mask.iter().map(|&m| {
+            let to = if m { l } else { r };
+            l += u32::from(m);
+            r += u32::from(!m);
+            to
+        }));
         partition(
             &mut self.samples[start..end],
             &mut self.scratch_samples,
-            |_, &i| go_left[i as usize],
+            |p, _| mask[p],
         );
+        partition(
+            &mut records.items[start..end],
+            &mut records.scratch,
+            |p, _| mask[p],
+        );
+        let (n, moved) = (self.n, &self.moved);
+        let bound = (start + n_left) as u32;
         for &g in features {
             let g = g as usize;
             let seg = &mut self.entries[g * n + start..g * n + end];
-            partition(seg, &mut self.scratch, |_, e| go_left[e.sample as usize]);
+            for e in seg.iter_mut() {
+                e.pos = moved[e.pos as usize - start];
+            }
+            partition(seg, &mut self.scratch, |_, e| e.pos < bound);
         }
         n_left
+    }
+}
+
+/// One tree's prepared criterion records in node order: node `start..end`
+/// holds `items[start..end]`, in the order of [`Columns::samples`].
+pub(crate) struct Records<S> {
+    pub(crate) items: Vec<S>,
+    scratch: Vec<S>,
+}
+
+impl<S: Copy> Records<S> {
+    /// The records of `samples`, from `prepared` indexed by training row.
+    pub(crate) fn new(samples: &[u32], prepared: &[S]) -> Self {
+        Records {
+            items: samples.iter().map(|&i| prepared[i as usize]).collect(),
+            scratch: Vec::new(),
+        }
     }
 }
 

@@ -13,7 +13,7 @@ use oxlearn::Float;
 
 use super::columns::Entry;
 use super::criterion::Criterion;
-use super::split::{Context, NodeStats, Split, Threshold, keep};
+use super::split::{Context, NodeStats, Split, keep};
 
 /// The weighted median as scikit-learn's `WeightedMedianCalculator`: the
 /// value at the smallest prefix holding half the weight, or the mean of it
@@ -323,7 +323,7 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
         &self,
         f: usize,
         seg: &[Entry],
-        node: &NodeStats<'_>,
+        node: &NodeStats<'_, C::Sample>,
         md: &mut Medians,
         best: &mut Option<Split<F>>,
     ) {
@@ -349,11 +349,11 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
                     }
                 }
             }
-            md.push_left(e.sample);
-            wl += C::weight(&self.prepared[e.sample as usize]);
+            md.push_left(node.rows[e.pos as usize]);
+            wl += C::weight(&node.records[e.pos as usize]);
         }
         if best_p > 0 {
-            let threshold = Threshold::Between(seg[best_p - 1].sample, seg[best_p].sample);
+            let threshold = node.between(seg[best_p - 1], seg[best_p]);
             keep(
                 best,
                 f,
@@ -435,11 +435,7 @@ mod tests {
             assert!((dev - dl - dr).abs() < 1e-9, "position {p}");
             assert!((kids[0].median - ml).abs() < 1e-12, "left median at {p}");
             assert!((kids[1].median - mr).abs() < 1e-12, "right median at {p}");
-            let entries: Vec<Entry> = order[..p]
-                .iter()
-                .map(|&r| Entry { code: 0, sample: r })
-                .collect();
-            let (direct, _) = md.partition(entries.iter().map(|e| e.sample), wl, total - wl);
+            let (direct, _) = md.partition(order[..p].iter().copied(), wl, total - wl);
             assert!((direct - dl - dr).abs() < 1e-9, "partition at {p}");
         }
     }

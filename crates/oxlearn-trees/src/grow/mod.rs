@@ -15,7 +15,7 @@ use oxlearn::Float;
 use oxlearn::random::Rng;
 
 use crate::tree::{FORMAT_VERSION, Node, Tree};
-use columns::{Columns, Ranked};
+use columns::{Columns, Ranked, Records};
 use criterion::Criterion;
 use median::Medians;
 use random::{Gather, goes_left};
@@ -68,8 +68,10 @@ struct Grower<'a, F, C: Criterion> {
     rng: &'a mut Rng,
     /// The absolute error criterion's buffers.
     medians: Option<Medians>,
-    /// The random splitter's node-ordered records (empty for the best one).
-    gather: Gather<F, C::Sample>,
+    /// The prepared records in node order.
+    records: Records<C::Sample>,
+    /// The random splitter's buffer.
+    gather: Gather<F>,
 }
 
 /// A node added with the split it will get if it is expanded.
@@ -97,8 +99,7 @@ pub(crate) fn grow<F: Float, C: Criterion>(
         .collect();
     let total_weight: f64 = columns.samples.iter().map(|&i| weights[i as usize]).sum();
     let n = columns.n;
-    let random = params.splitter == SplitterKind::Random;
-    let gather = Gather::new(&columns.samples, &prepared, random);
+    let records = Records::new(&columns.samples, &prepared);
     let mut grower = Grower {
         ctx: Context {
             ranked,
@@ -123,7 +124,8 @@ pub(crate) fn grow<F: Float, C: Criterion>(
         medians: criterion
             .absolute_error()
             .map(|ae| Medians::new(ranked.n_rows, ae.n_outputs)),
-        gather,
+        records,
+        gather: Gather::new(),
     };
     let root = Pending {
         start: 0,
@@ -194,8 +196,7 @@ impl<F: Float, C: Criterion> Grower<'_, F, C> {
         let params = self.ctx.params;
         let mut stats = vec![0.0; crit.width()];
         let mut weight = 0.0;
-        for &i in &self.columns.samples[pending.start..pending.end] {
-            let p = &self.ctx.prepared[i as usize];
+        for p in &self.records.items[pending.start..pending.end] {
             crit.add(&mut stats, p);
             let w = C::weight(p);
             weight += w;
@@ -249,6 +250,8 @@ impl<F: Float, C: Criterion> Grower<'_, F, C> {
         let node = NodeStats {
             start: added.pending.start,
             end: added.pending.end,
+            rows: &self.columns.samples,
+            records: &self.records.items,
             stats: &stats,
             weight,
             lower: added.pending.lower,
@@ -326,14 +329,18 @@ impl<F: Float, C: Criterion> Grower<'_, F, C> {
                 split.n_below,
                 split.missing_left,
                 &active,
+                &mut self.records,
             ),
-            SplitterKind::Random => self.gather.split(
-                &mut self.columns.samples[start..end],
-                start,
-                ranked.values(split.feature),
-                threshold,
-                split.missing_left,
-            ),
+            SplitterKind::Random => {
+                random::mark(
+                    &mut self.columns.mask,
+                    &self.columns.samples[start..end],
+                    ranked.values(split.feature),
+                    threshold,
+                    split.missing_left,
+                );
+                self.columns.apply(start, end, &[], &mut self.records)
+            }
         };
         let node = &mut self.tree.nodes[added.id];
         node.feature = split.feature as u32;
@@ -375,7 +382,10 @@ impl<F: Float, C: Criterion> Grower<'_, F, C> {
         match self.ctx.params.splitter {
             SplitterKind::Best => {
                 let seg = self.columns.segment(f, start, end);
-                let rows = |part: &[columns::Entry]| part.iter().map(|e| e.sample).collect();
+                let samples = &self.columns.samples;
+                let rows = |part: &[columns::Entry]| {
+                    part.iter().map(|e| samples[e.pos as usize]).collect()
+                };
                 (rows(&seg[..split.n_below]), rows(&seg[split.n_below..]))
             }
             SplitterKind::Random => {

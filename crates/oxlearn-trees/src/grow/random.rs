@@ -1,6 +1,6 @@
 //! The random splitter (extra trees, isolation forest), as scikit-learn's
-//! `RandomSplitter`: no sorted order is kept. A node's samples, and their
-//! prepared criterion records, are kept in node order; for each drawn
+//! `RandomSplitter`: no sorted order is kept, only the node-ordered samples
+//! and records of `super::columns`; for each drawn
 //! feature the values of the node's samples are gathered from the
 //! feature's column, one threshold is drawn uniformly between the smallest
 //! and largest value, and the left child's sums come from one sequential,
@@ -12,40 +12,20 @@ use oxlearn::Float;
 use oxlearn::random::Rng;
 use rand::Rng as _;
 
-use super::columns::{FEATURE_THRESHOLD, partition};
+use super::columns::FEATURE_THRESHOLD;
 use super::criterion::Criterion;
 use super::median::Medians;
 use super::split::{Context, NodeStats, Scratch, Split, Threshold, keep};
 
-/// The random splitter's node-ordered state of one tree.
-pub(crate) struct Gather<F, S> {
-    /// The prepared records in node order: node `start..end` holds
-    /// `prepared[start..end]`, in the order of the tree's samples.
-    pub(crate) prepared: Vec<S>,
-    /// The values of the feature being searched, for the node's samples.
+/// The random splitter's buffer: the values of the feature being searched,
+/// for the node's samples.
+pub(crate) struct Gather<F> {
     values: Vec<F>,
-    /// Whether each sample of the node being split goes left.
-    mask: Vec<bool>,
-    scratch: Vec<S>,
-    scratch_rows: Vec<u32>,
 }
 
-impl<F: Float, S: Copy> Gather<F, S> {
-    /// The state of a tree over `samples`, whose records are `prepared`
-    /// (indexed by training row); empty for the best splitter.
-    pub(crate) fn new(samples: &[u32], prepared: &[S], random: bool) -> Self {
-        let prepared = if random {
-            samples.iter().map(|&i| prepared[i as usize]).collect()
-        } else {
-            Vec::new()
-        };
-        Gather {
-            prepared,
-            values: Vec::new(),
-            mask: Vec::new(),
-            scratch: Vec::new(),
-            scratch_rows: Vec::new(),
-        }
+impl<F: Float> Gather<F> {
+    pub(crate) fn new() -> Self {
+        Gather { values: Vec::new() }
     }
 
     /// Gathers the values `column[i]` of the samples `rows`; returns the
@@ -62,31 +42,23 @@ impl<F: Float, S: Copy> Gather<F, S> {
         }
         (low, high, n_missing)
     }
+}
 
-    /// Splits the node whose samples are `rows`, at `start` in node order,
-    /// on the values `column` of the split feature: values at or below
-    /// `threshold` go left, and missing ones when `missing_left`. Partitions
-    /// the samples and their records stably; returns the number that went
-    /// left.
-    pub(crate) fn split(
-        &mut self,
-        rows: &mut [u32],
-        start: usize,
-        column: &[F],
-        threshold: F,
-        missing_left: bool,
-    ) -> usize {
-        self.mask.clear();
-        self.mask.extend(
-            rows.iter()
-                .map(|&i| goes_left(column[i as usize], threshold, missing_left)),
-        );
-        let mask = &self.mask;
-        partition(rows, &mut self.scratch_rows, |p, _| mask[p]);
-        let records = &mut self.prepared[start..start + rows.len()];
-        partition(records, &mut self.scratch, |p, _| mask[p]);
-        mask.iter().filter(|&&m| m).count()
-    }
+/// Marks in `mask` which of the samples `rows` go left of `threshold` on
+/// the values `column` of the split feature, missing ones going left when
+/// `missing_left`.
+pub(crate) fn mark<F: Float>(
+    mask: &mut Vec<bool>,
+    rows: &[u32],
+    column: &[F],
+    threshold: F,
+    missing_left: bool,
+) {
+    mask.clear();
+    mask.extend(
+        rows.iter()
+            .map(|&i| goes_left(column[i as usize], threshold, missing_left)),
+    );
 }
 
 /// Whether a sample of value `v` goes left of `threshold`, missing ones
@@ -107,8 +79,8 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
         &self,
         f: usize,
         rows: &[u32],
-        gather: &mut Gather<F, C::Sample>,
-        node: &NodeStats<'_>,
+        gather: &mut Gather<F>,
+        node: &NodeStats<'_, C::Sample>,
         scratch: &mut Scratch,
         rng: &mut Rng,
         medians: Option<&mut Medians>,
@@ -129,7 +101,7 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
         let crit = self.criterion;
         scratch.left.fill(0.0);
         let (mut wl, mut nl) = (0.0, 0usize);
-        let records = &gather.prepared[node.start..node.end];
+        let records = &node.records[node.start..node.end];
         for (&v, p) in gather.values.iter().zip(records) {
             let left = goes_left(v, threshold, missing_left);
             let m = f64::from(u8::from(left));
@@ -179,7 +151,7 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
         values: &[F],
         threshold: F,
         wl: f64,
-        node: &NodeStats<'_>,
+        node: &NodeStats<'_, C::Sample>,
         md: &mut Medians,
         best: &mut Option<Split<F>>,
     ) {

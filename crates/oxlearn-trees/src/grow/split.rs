@@ -12,15 +12,27 @@ use super::median::Medians;
 use super::random::Gather;
 use super::{GrowParams, SplitterKind};
 
-/// A node being split: its range of sorted positions and its statistics.
-pub(crate) struct NodeStats<'a> {
+/// A node being split: its range of positions, its statistics, and the
+/// tree's rows and records by position.
+pub(crate) struct NodeStats<'a, S> {
     pub(crate) start: usize,
     pub(crate) end: usize,
+    /// The training row of every position of the tree.
+    pub(crate) rows: &'a [u32],
+    /// The prepared record of every position of the tree.
+    pub(crate) records: &'a [S],
     pub(crate) stats: &'a [f64],
     pub(crate) weight: f64,
     /// Bounds on the node's value from monotonic constraints.
     pub(crate) lower: f64,
     pub(crate) upper: f64,
+}
+
+impl<S> NodeStats<'_, S> {
+    /// The threshold between the rows of two neighbouring entries.
+    pub(crate) fn between<F>(&self, below: Entry, above: Entry) -> Threshold<F> {
+        Threshold::Between(self.rows[below.pos as usize], self.rows[above.pos as usize])
+    }
 }
 
 /// The best split found so far.
@@ -67,7 +79,8 @@ pub(crate) struct Search<F> {
 pub(crate) struct Context<'a, F, C: Criterion> {
     pub(crate) ranked: &'a Ranked<'a, F>,
     pub(crate) criterion: &'a C,
-    /// Each training row's weight and target, prepared for the criterion.
+    /// Each training row's weight and target, prepared for the criterion
+    /// (indexed by row; the split search reads [`NodeStats::records`]).
     pub(crate) prepared: &'a [C::Sample],
     pub(crate) params: &'a GrowParams,
 }
@@ -80,13 +93,13 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
     pub(crate) fn search(
         &self,
         columns: &Columns,
-        node: &NodeStats<'_>,
+        node: &NodeStats<'_, C::Sample>,
         active: &[u32],
         rng: &mut Rng,
         mut medians: Option<&mut Medians>,
-        gather: &mut Gather<F, C::Sample>,
+        gather: &mut Gather<F>,
     ) -> Search<F> {
-        let rows = &columns.samples[node.start..node.end];
+        let rows = &node.rows[node.start..node.end];
         if let (Some(md), Some(ae)) = (medians.as_deref_mut(), self.criterion.absolute_error()) {
             md.prepare(ae.y, rows, |r| C::weight(&self.prepared[r as usize]));
         }
@@ -139,7 +152,7 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
         &self,
         f: usize,
         seg: &[Entry],
-        node: &NodeStats<'_>,
+        node: &NodeStats<'_, C::Sample>,
         scratch: &mut Scratch,
         medians: Option<&mut Medians>,
         best: &mut Option<Split<F>>,
@@ -158,13 +171,13 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
         true
     }
 
-    /// Sums of the entries `seg` into `out` (cleared first); returns their weight.
-    fn sum_into(&self, seg: &[Entry], out: &mut [f64]) -> f64 {
+    /// Sums of the entries `seg` of `node` into `out` (cleared first);
+    /// returns their weight.
+    fn sum_into(&self, node: &NodeStats<'_, C::Sample>, seg: &[Entry], out: &mut [f64]) -> f64 {
         out.fill(0.0);
         let mut w = 0.0;
         for e in seg {
-            let s = e.sample as usize;
-            let p = &self.prepared[s];
+            let p = &node.records[e.pos as usize];
             self.criterion.add(out, p);
             w += C::weight(p);
         }
@@ -177,7 +190,7 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
         f: usize,
         seg: &[Entry],
         n_present: usize,
-        node: &NodeStats<'_>,
+        node: &NodeStats<'_, C::Sample>,
         scratch: &mut Scratch,
         best: &mut Option<Split<F>>,
     ) {
@@ -187,7 +200,7 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
             self.best_of_complete(f, seg, node, scratch, best);
             return;
         }
-        let w_missing = self.sum_into(&seg[n_present..], &mut scratch.missing);
+        let w_missing = self.sum_into(node, &seg[n_present..], &mut scratch.missing);
         scratch.left.fill(0.0);
         let mut wl = 0.0;
         let min_leaf = self.params.min_samples_leaf;
@@ -220,7 +233,7 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
                     } else {
                         (wl, &scratch.left)
                     };
-                    let threshold = Threshold::Between(seg[p - 1].sample, e.sample);
+                    let threshold = node.between(seg[p - 1], e);
                     let direction = if n_missing == 0 {
                         nl > nr
                     } else {
@@ -239,8 +252,7 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
                     );
                 }
             }
-            let s = e.sample as usize;
-            let prepared = &self.prepared[s];
+            let prepared = &node.records[e.pos as usize];
             self.criterion.add(&mut scratch.left, prepared);
             wl += C::weight(prepared);
         }
@@ -268,7 +280,7 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
         &self,
         f: usize,
         seg: &[Entry],
-        node: &NodeStats<'_>,
+        node: &NodeStats<'_, C::Sample>,
         scratch: &mut Scratch,
         best: &mut Option<Split<F>>,
     ) {
@@ -297,8 +309,7 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
                     }
                 }
             }
-            let s = e.sample as usize;
-            let prepared = &self.prepared[s];
+            let prepared = &node.records[e.pos as usize];
             crit.add(&mut scratch.left, prepared);
             wl += C::weight(prepared);
         }
@@ -307,12 +318,12 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
         }
         let left_weight: f64 = seg[..best_p]
             .iter()
-            .map(|e| C::weight(&self.prepared[e.sample as usize]))
+            .map(|e| C::weight(&node.records[e.pos as usize]))
             .sum();
         let split = Split {
             feature: f,
             n_below: best_p,
-            threshold: Threshold::Between(seg[best_p - 1].sample, seg[best_p].sample),
+            threshold: node.between(seg[best_p - 1], seg[best_p]),
             missing_left: best_p > n - best_p,
             proxy: best_proxy,
             left: scratch.cand.clone(),
@@ -328,7 +339,13 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
 
     /// Whether children of values `vl` and `vr` keep feature `f`'s
     /// monotonic constraint and the node's bounds.
-    pub(crate) fn monotone_allows(&self, f: usize, node: &NodeStats<'_>, vl: f64, vr: f64) -> bool {
+    pub(crate) fn monotone_allows(
+        &self,
+        f: usize,
+        node: &NodeStats<'_, C::Sample>,
+        vl: f64,
+        vr: f64,
+    ) -> bool {
         let within = |v: f64| v >= node.lower && v <= node.upper;
         within(vl) && within(vr) && (vl - vr) * f64::from(self.constraint(f)) <= 0.0
     }
@@ -344,7 +361,7 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
         missing_left: bool,
         left: &[f64],
         wl: f64,
-        node: &NodeStats<'_>,
+        node: &NodeStats<'_, C::Sample>,
         right: &mut [f64],
         threshold: Threshold<F>,
         best: &mut Option<Split<F>>,
