@@ -18,8 +18,8 @@ use crate::tree::{FORMAT_VERSION, Node, Tree};
 use columns::{Columns, Ranked, Records};
 use criterion::Criterion;
 use median::Medians;
-use random::{Gather, goes_left};
-use split::{Context, NodeStats, Search};
+use random::goes_left;
+use split::{Buffers, Context, NodeStats, Search};
 
 /// Impurities at or below this are zero (scikit-learn's `EPSILON`).
 const EPSILON: f64 = f64::EPSILON;
@@ -70,8 +70,8 @@ struct Grower<'a, F, C: Criterion> {
     medians: Option<Medians>,
     /// The prepared records in node order.
     records: Records<C::Sample>,
-    /// The random splitter's buffer.
-    gather: Gather<F>,
+    /// The split search's buffers.
+    buffers: Buffers<F>,
 }
 
 /// A node added with the split it will get if it is expanded.
@@ -125,7 +125,7 @@ pub(crate) fn grow<F: Float, C: Criterion>(
             .absolute_error()
             .map(|ae| Medians::new(ranked.n_rows, ae.n_outputs)),
         records,
-        gather: Gather::new(),
+        buffers: Buffers::new(criterion.width()),
     };
     let root = Pending {
         start: 0,
@@ -263,7 +263,7 @@ impl<F: Float, C: Criterion> Grower<'_, F, C> {
             &added.pending.active,
             self.rng,
             self.medians.as_mut(),
-            &mut self.gather,
+            &mut self.buffers,
         );
         if !constant.is_empty() {
             added.pending.active.retain(|f| !constant.contains(f));

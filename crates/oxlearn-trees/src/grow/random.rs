@@ -17,31 +17,20 @@ use super::criterion::Criterion;
 use super::median::Medians;
 use super::split::{Context, NodeStats, Scratch, Split, Threshold, keep};
 
-/// The random splitter's buffer: the values of the feature being searched,
-/// for the node's samples.
-pub(crate) struct Gather<F> {
-    values: Vec<F>,
-}
-
-impl<F: Float> Gather<F> {
-    pub(crate) fn new() -> Self {
-        Gather { values: Vec::new() }
+/// Gathers into `values` the values `column[i]` of the samples `rows`;
+/// returns the smallest and largest present value and the number of
+/// missing ones.
+fn gather<F: Float>(values: &mut Vec<F>, column: &[F], rows: &[u32]) -> (F, F, usize) {
+    values.clear();
+    values.extend(rows.iter().map(|&i| column[i as usize]));
+    // `min` and `max` skip NaN.
+    let (mut low, mut high, mut n_missing) = (F::infinity(), F::neg_infinity(), 0usize);
+    for &v in values.iter() {
+        low = low.min(v);
+        high = high.max(v);
+        n_missing += usize::from(v.is_nan());
     }
-
-    /// Gathers the values `column[i]` of the samples `rows`; returns the
-    /// smallest and largest present value and the number of missing ones.
-    fn gather(&mut self, column: &[F], rows: &[u32]) -> (F, F, usize) {
-        self.values.clear();
-        self.values.extend(rows.iter().map(|&i| column[i as usize]));
-        // `min` and `max` skip NaN.
-        let (mut low, mut high, mut n_missing) = (F::infinity(), F::neg_infinity(), 0usize);
-        for &v in &self.values {
-            low = low.min(v);
-            high = high.max(v);
-            n_missing += usize::from(v.is_nan());
-        }
-        (low, high, n_missing)
-    }
+    (low, high, n_missing)
 }
 
 /// Marks in `mask` which of the samples `rows` go left of `threshold` on
@@ -79,7 +68,7 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
         &self,
         f: usize,
         rows: &[u32],
-        gather: &mut Gather<F>,
+        values: &mut Vec<F>,
         node: &NodeStats<'_, C::Sample>,
         scratch: &mut Scratch,
         rng: &mut Rng,
@@ -87,7 +76,7 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
         best: &mut Option<Split<F>>,
     ) -> bool {
         let column = self.ranked.values(f);
-        let (lo, hi, n_missing) = gather.gather(column, rows);
+        let (lo, hi, n_missing) = gather(values, column, rows);
         let n = rows.len();
         if n_missing == n || hi <= lo + F::cast(FEATURE_THRESHOLD) {
             return false;
@@ -102,7 +91,7 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
         scratch.left.fill(0.0);
         let (mut wl, mut nl) = (0.0, 0usize);
         let records = &node.records[node.start..node.end];
-        for (&v, p) in gather.values.iter().zip(records) {
+        for (&v, p) in values.iter().zip(records.iter()) {
             let left = goes_left(v, threshold, missing_left);
             let m = f64::from(u8::from(left));
             crit.add_scaled(&mut scratch.left, p, m);
@@ -121,7 +110,7 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
             missing_left
         };
         if let Some(md) = medians {
-            self.median_candidate(f, rows, &gather.values, threshold, wl, node, md, best);
+            self.median_candidate(f, rows, values, threshold, wl, node, md, best);
             return true;
         }
         let left = std::mem::take(&mut scratch.left);

@@ -9,7 +9,6 @@ use rand::Rng as _;
 use super::columns::{Columns, Entry, MISSING, Ranked};
 use super::criterion::Criterion;
 use super::median::Medians;
-use super::random::Gather;
 use super::{GrowParams, SplitterKind};
 
 /// A node being split: its range of positions, its statistics, and the
@@ -88,8 +87,8 @@ pub(crate) struct Context<'a, F, C: Criterion> {
 impl<F: Float, C: Criterion> Context<'_, F, C> {
     /// Searches the node over up to `max_features` non-constant features
     /// drawn at random from `active`; `medians` holds the absolute error
-    /// criterion's buffers (for that criterion only), `gather` the random
-    /// splitter's (for that splitter only).
+    /// criterion's buffers (for that criterion only), `buffers` every
+    /// search's, reused from node to node.
     pub(crate) fn search(
         &self,
         columns: &Columns,
@@ -97,18 +96,23 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
         active: &[u32],
         rng: &mut Rng,
         mut medians: Option<&mut Medians>,
-        gather: &mut Gather<F>,
+        buffers: &mut Buffers<F>,
     ) -> Search<F> {
         let rows = &node.rows[node.start..node.end];
         if let (Some(md), Some(ae)) = (medians.as_deref_mut(), self.criterion.absolute_error()) {
             md.prepare(ae.y, rows, |r| C::weight(&self.prepared[r as usize]));
         }
-        let mut order: Vec<u32> = active.to_vec();
+        let Buffers {
+            values,
+            order,
+            scratch,
+        } = buffers;
+        order.clear();
+        order.extend_from_slice(active);
         let mut search = Search {
             best: None,
             constant: Vec::new(),
         };
-        let mut scratch = Scratch::new(self.criterion.width());
         let mut visited = 0usize;
         for i in 0..order.len() {
             if visited >= self.params.max_features {
@@ -122,16 +126,16 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
                     f,
                     columns.segment(f, node.start, node.end),
                     node,
-                    &mut scratch,
+                    scratch,
                     medians.as_deref_mut(),
                     &mut search.best,
                 ),
                 SplitterKind::Random => self.random_split(
                     f,
                     rows,
-                    gather,
+                    values,
                     node,
-                    &mut scratch,
+                    scratch,
                     rng,
                     medians.as_deref_mut(),
                     &mut search.best,
@@ -423,6 +427,26 @@ pub(crate) fn keep<F: Float>(
                 left: left.to_vec(),
                 left_weight,
             });
+        }
+    }
+}
+
+/// The buffers of every split search of a tree.
+pub(crate) struct Buffers<F> {
+    /// The random splitter's values of the feature being searched.
+    values: Vec<F>,
+    /// The features in the order they are drawn.
+    order: Vec<u32>,
+    scratch: Scratch,
+}
+
+impl<F> Buffers<F> {
+    /// Buffers for a criterion of `width` statistics.
+    pub(crate) fn new(width: usize) -> Self {
+        Buffers {
+            values: Vec::new(),
+            order: Vec::new(),
+            scratch: Scratch::new(width),
         }
     }
 }
