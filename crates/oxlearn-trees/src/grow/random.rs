@@ -23,14 +23,33 @@ use super::split::{Context, NodeStats, Scratch, Split, Threshold, keep};
 fn gather<F: Float>(values: &mut Vec<F>, column: &[F], rows: &[u32]) -> (F, F, usize) {
     values.clear();
     values.extend(rows.iter().map(|&i| column[i as usize]));
-    // `min` and `max` skip NaN.
-    let (mut low, mut high, mut n_missing) = (F::infinity(), F::neg_infinity(), 0usize);
-    for &v in values.iter() {
-        low = low.min(v);
-        high = high.max(v);
-        n_missing += usize::from(v.is_nan());
+    // Four independent lanes (no chain of dependent minima through the
+    // whole node); a comparison with NaN is false, so NaN never becomes a
+    // bound, and `v != v` counts it.
+    let (mut low, mut high, mut n_missing) =
+        ([F::infinity(); 4], [F::neg_infinity(); 4], [0usize; 4]);
+    let chunks = values.chunks_exact(4);
+    let rest = chunks.remainder();
+    for chunk in chunks {
+        for k in 0..4 {
+            let v = chunk[k];
+            low[k] = if v < low[k] { v } else { low[k] };
+            high[k] = if v > high[k] { v } else { high[k] };
+            n_missing[k] += usize::from(v.is_nan());
+        }
     }
-    (low, high, n_missing)
+    for (k, &v) in rest.iter().enumerate() {
+        low[k] = if v < low[k] { v } else { low[k] };
+        high[k] = if v > high[k] { v } else { high[k] };
+        n_missing[k] += usize::from(v.is_nan());
+    }
+    let min = |a: F, b: F| if b < a { b } else { a };
+    let max = |a: F, b: F| if b > a { b } else { a };
+    (
+        min(min(low[0], low[1]), min(low[2], low[3])),
+        max(max(high[0], high[1]), max(high[2], high[3])),
+        n_missing.iter().sum(),
+    )
 }
 
 /// Marks in `mask` which of the samples `rows` go left of `threshold` on
@@ -89,9 +108,9 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
         let missing_left = n_missing > 0 && rng.random::<bool>();
         let crit = self.criterion;
         scratch.left.fill(0.0);
-        let (mut wl, mut nl) = (0.0, 0usize);
         let records = &node.records[node.start..node.end];
-        for (&v, p) in values.iter().zip(records.iter()) {
+        let (mut wl, mut nl) = (0.0, 0usize);
+        for (&v, p) in values.iter().zip(records) {
             let left = goes_left(v, threshold, missing_left);
             let m = f64::from(u8::from(left));
             crit.add_scaled(&mut scratch.left, p, m);
