@@ -227,7 +227,8 @@ impl<F: Float> CriterionFn<Tree<F>> for GrowOne<'_, F> {
     }
 }
 
-/// Resolves `params` for data of `n_features` features and total weight.
+/// Resolves `params` for data of `n_features` features and one row per
+/// entry of `weights`.
 pub(crate) fn resolve(
     params: &TreeParams,
     n_features: usize,
@@ -235,5 +236,5 @@ pub(crate) fn resolve(
     monotone_ok: bool,
 ) -> Result<GrowParams> {
     let total = total_weight(weights)?;
-    Ok(params.resolve(n_features, total, monotone_ok)?)
+    Ok(params.resolve(n_features, weights.len(), total, monotone_ok)?)
 }

@@ -50,6 +50,8 @@ pub use forest::{
 };
 pub use isolation::{Contamination, IsolationForest, IsolationForestModel, IsolationSamples};
 pub use oxlearn::ClassWeight;
-pub use params::{ClassificationCriterion, MaxFeatures, RegressionCriterion, Splitter, TreeParams};
+pub use params::{
+    ClassificationCriterion, MaxFeatures, RegressionCriterion, SampleCount, Splitter, TreeParams,
+};
 pub use regressor::{DecisionTreeRegressor, DecisionTreeRegressorModel};
 pub use tree::{CcpPath, DecisionPath, Export, FORMAT_VERSION, Tree};

@@ -104,6 +104,43 @@ impl MaxFeatures {
     }
 }
 
+/// A number of samples, as scikit-learn's integer or float
+/// `min_samples_split` and `min_samples_leaf`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum SampleCount {
+    /// This many samples.
+    Count(usize),
+    /// This fraction of the training samples, rounded up.
+    Fraction(f64),
+}
+
+impl SampleCount {
+    /// The count for `n_samples` training samples.
+    fn resolve(self, n_samples: usize) -> usize {
+        match self {
+            SampleCount::Count(n) => n,
+            SampleCount::Fraction(f) => (f * n_samples as f64).ceil() as usize,
+        }
+    }
+}
+
+/// Checks that a fraction of the samples is in (0, 1), or (0, 1] when
+/// `one_allowed`.
+fn check_fraction(name: &'static str, f: f64, one_allowed: bool) -> Result<(), Error> {
+    let ok = f > 0.0 && (f < 1.0 || (one_allowed && f == 1.0));
+    if ok {
+        Ok(())
+    } else {
+        let range = if one_allowed { "(0, 1]" } else { "(0, 1)" };
+        Err(Error::invalid_parameter(
+            name,
+            format!("a fraction of the samples in {range}"),
+            f,
+        ))
+    }
+}
+
 /// The hyperparameters of the trees themselves, shared by
 /// [`DecisionTreeClassifier`](crate::DecisionTreeClassifier),
 /// [`DecisionTreeRegressor`](crate::DecisionTreeRegressor) and the forests.
@@ -112,8 +149,8 @@ impl MaxFeatures {
 /// |---|---|---|
 /// | `splitter` | [`Splitter::Best`] | |
 /// | `max_depth` | `None` (unlimited) | `Some(d)`, d >= 1 |
-/// | `min_samples_split` | 2 | >= 2 |
-/// | `min_samples_leaf` | 1 | >= 1 |
+/// | `min_samples_split` | 2 | a count >= 2, or a fraction in (0, 1] of the samples |
+/// | `min_samples_leaf` | 1 | a count >= 1, or a fraction in (0, 1) of the samples |
 /// | `min_weight_fraction_leaf` | 0.0 | [0, 0.5] |
 /// | `max_features` | [`MaxFeatures::All`] | see [`MaxFeatures`] |
 /// | `max_leaf_nodes` | `None` (depth-first growth) | `Some(n)`, n >= 2: best-first growth |
@@ -129,9 +166,9 @@ pub struct TreeParams {
     /// The deepest a leaf may be (the root is at depth 0).
     pub max_depth: Option<usize>,
     /// The fewest samples a node needs to be split.
-    pub min_samples_split: usize,
+    pub min_samples_split: SampleCount,
     /// The fewest samples each child of a split must keep.
-    pub min_samples_leaf: usize,
+    pub min_samples_leaf: SampleCount,
     /// The smallest fraction of the total weight each leaf must keep.
     pub min_weight_fraction_leaf: f64,
     /// How many features each split considers.
@@ -155,8 +192,8 @@ impl Default for TreeParams {
         TreeParams {
             splitter: Splitter::Best,
             max_depth: None,
-            min_samples_split: 2,
-            min_samples_leaf: 1,
+            min_samples_split: SampleCount::Count(2),
+            min_samples_leaf: SampleCount::Count(1),
             min_weight_fraction_leaf: 0.0,
             max_features: MaxFeatures::All,
             max_leaf_nodes: None,
@@ -177,8 +214,14 @@ impl TreeParams {
         if let Some(d) = self.max_depth {
             check_at_least("max_depth", d, 1)?;
         }
-        check_at_least("min_samples_split", self.min_samples_split, 2)?;
-        check_at_least("min_samples_leaf", self.min_samples_leaf, 1)?;
+        match self.min_samples_split {
+            SampleCount::Count(n) => check_at_least("min_samples_split", n, 2)?,
+            SampleCount::Fraction(f) => check_fraction("min_samples_split", f, true)?,
+        }
+        match self.min_samples_leaf {
+            SampleCount::Count(n) => check_at_least("min_samples_leaf", n, 1)?,
+            SampleCount::Fraction(f) => check_fraction("min_samples_leaf", f, false)?,
+        }
         check_range(
             "min_weight_fraction_leaf",
             self.min_weight_fraction_leaf,
@@ -205,11 +248,12 @@ impl TreeParams {
         Ok(())
     }
 
-    /// The resolved parameters of one tree on `n_features` features and
-    /// total weight `total_weight`.
+    /// The resolved parameters of one tree on `n_samples` samples of
+    /// `n_features` features and total weight `total_weight`.
     pub(crate) fn resolve(
         &self,
         n_features: usize,
+        n_samples: usize,
         total_weight: f64,
         monotone_ok: bool,
     ) -> Result<GrowParams, Error> {
@@ -236,8 +280,8 @@ impl TreeParams {
                 Splitter::Random => SplitterKind::Random,
             },
             max_depth: self.max_depth.unwrap_or(usize::MAX),
-            min_samples_split: self.min_samples_split,
-            min_samples_leaf: self.min_samples_leaf,
+            min_samples_split: self.min_samples_split.resolve(n_samples).max(2),
+            min_samples_leaf: self.min_samples_leaf.resolve(n_samples).max(1),
             min_weight_leaf: self.min_weight_fraction_leaf * total_weight,
             max_features,
             max_leaf_nodes: self.max_leaf_nodes,
@@ -266,16 +310,30 @@ macro_rules! tree_setters {
             self.tree.max_depth = max_depth;
             self
         }
-        /// Sets `min_samples_split`.
+        /// Sets `min_samples_split` to a count.
         #[must_use]
         pub fn min_samples_split(mut self, n: usize) -> Self {
-            self.tree.min_samples_split = n;
+            self.tree.min_samples_split = $crate::SampleCount::Count(n);
             self
         }
-        /// Sets `min_samples_leaf`.
+        /// Sets `min_samples_split` to a fraction of the training samples
+        /// (scikit-learn's float `min_samples_split`).
+        #[must_use]
+        pub fn min_samples_split_fraction(mut self, fraction: f64) -> Self {
+            self.tree.min_samples_split = $crate::SampleCount::Fraction(fraction);
+            self
+        }
+        /// Sets `min_samples_leaf` to a count.
         #[must_use]
         pub fn min_samples_leaf(mut self, n: usize) -> Self {
-            self.tree.min_samples_leaf = n;
+            self.tree.min_samples_leaf = $crate::SampleCount::Count(n);
+            self
+        }
+        /// Sets `min_samples_leaf` to a fraction of the training samples
+        /// (scikit-learn's float `min_samples_leaf`).
+        #[must_use]
+        pub fn min_samples_leaf_fraction(mut self, fraction: f64) -> Self {
+            self.tree.min_samples_leaf = $crate::SampleCount::Fraction(fraction);
             self
         }
         /// Sets `min_weight_fraction_leaf`.

@@ -55,6 +55,10 @@ fn bad_input_is_an_error_never_a_panic() {
         clf.clone().max_features(MaxFeatures::Fraction(1.5)),
         clf.clone().min_samples_split(1),
         clf.clone().min_samples_leaf(0),
+        clf.clone().min_samples_leaf_fraction(1.0),
+        clf.clone().min_samples_leaf_fraction(f64::NAN),
+        clf.clone().min_samples_split_fraction(0.0),
+        clf.clone().min_samples_split_fraction(1.5),
         clf.clone().min_weight_fraction_leaf(0.6),
         clf.clone().max_leaf_nodes(Some(1)),
         clf.clone().ccp_alpha(f64::NAN),
@@ -377,5 +381,25 @@ fn f32_and_f64_trees_agree() {
     assert_eq!(
         a.predict(data.records()).unwrap(),
         b.predict(data32.records()).unwrap()
+    );
+}
+
+#[test]
+fn fractional_sample_counts_are_a_fraction_of_the_training_rows() {
+    // scikit-learn's float min_samples_leaf / min_samples_split: ceil(f * n).
+    let data = classification(60);
+    let fit = |clf: DecisionTreeClassifier| clf.fit(data.view()).unwrap();
+    let by_fraction = fit(DecisionTreeClassifier::default().min_samples_leaf_fraction(0.1));
+    let by_count = fit(DecisionTreeClassifier::default().min_samples_leaf(6));
+    assert_eq!(
+        by_fraction.predict_proba(data.records()).unwrap(),
+        by_count.predict_proba(data.records()).unwrap()
+    );
+    let by_fraction = fit(DecisionTreeClassifier::default().min_samples_split_fraction(0.25));
+    let by_count = fit(DecisionTreeClassifier::default().min_samples_split(15));
+    assert_eq!(by_fraction.get_n_leaves(), by_count.get_n_leaves());
+    assert_eq!(
+        by_fraction.predict_proba(data.records()).unwrap(),
+        by_count.predict_proba(data.records()).unwrap()
     );
 }

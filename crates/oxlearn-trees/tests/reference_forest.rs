@@ -5,9 +5,9 @@
 //!
 //! - random forests and extra trees, on a fixed train/test split (the
 //!   fixture's indices, a seeded permutation, 75% train), seeds 0..4: our
-//!   mean test accuracy (breast cancer, wine) or R² (California housing,
-//!   first 3000 rows) within 0.02 of scikit-learn's mean, and the mean
-//!   out-of-bag score likewise;
+//!   mean test accuracy (breast cancer, wine, and penguins with its missing
+//!   values) or R² (California housing, first 3000 rows) within 0.02 of
+//!   scikit-learn's mean, and the mean out-of-bag score likewise;
 //! - isolation forests (200 trees, seed 0) on iris and on 300 Gaussian
 //!   points with 15 uniform outliers: the Spearman rank correlation of our
 //!   `score_samples` with scikit-learn's above 0.95 (scikit-learn against
@@ -131,6 +131,42 @@ fn extra_trees_classifier_is_within_noise_of_sklearn() {
         scores.push(accuracy_score(test.targets(), &pred).unwrap());
     }
     within_noise(case, &scores, &[]);
+}
+
+#[test]
+fn forests_with_missing_values_are_within_noise_of_sklearn() {
+    let fixture = common::load("forests");
+    let data = oxlearn_datasets::penguins().unwrap();
+    assert!(data.records().iter().any(|v| v.is_nan()));
+    let forest = case(&fixture, "random_forest_classifier_penguins");
+    let extra = case(&fixture, "extra_trees_classifier_penguins");
+    let (train, test) = split(&data, forest);
+    let (mut scores, mut oob) = (Vec::new(), Vec::new());
+    for seed in seeds(forest) {
+        let model = RandomForestClassifier::default()
+            .n_estimators(100)
+            .max_features(max_features(forest))
+            .oob_score(true)
+            .seed(seed)
+            .fit(train.view())
+            .unwrap();
+        let pred = model.predict(test.records()).unwrap();
+        scores.push(accuracy_score(test.targets(), &pred).unwrap());
+        oob.push(model.oob_score());
+    }
+    within_noise(forest, &scores, &oob);
+    let mut scores = Vec::new();
+    for seed in seeds(extra) {
+        let model = ExtraTreesClassifier::default()
+            .n_estimators(100)
+            .max_features(max_features(extra))
+            .seed(seed)
+            .fit(train.view())
+            .unwrap();
+        let pred = model.predict(test.records()).unwrap();
+        scores.push(accuracy_score(test.targets(), &pred).unwrap());
+    }
+    within_noise(extra, &scores, &[]);
 }
 
 #[test]

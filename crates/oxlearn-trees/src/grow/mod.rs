@@ -142,6 +142,13 @@ pub(crate) fn grow<F: Float, C: Criterion>(
     }
     let mut tree = grower.tree;
     tree.max_depth = tree.depths().into_iter().max().unwrap_or(0);
+    // The tables grew by doubling: a forest keeps its trees, so drop the
+    // unused capacity (up to half of each table), as scikit-learn does.
+    tree.nodes.shrink_to_fit();
+    tree.impurity.shrink_to_fit();
+    tree.n_node_samples.shrink_to_fit();
+    tree.weighted_n_node_samples.shrink_to_fit();
+    tree.value.shrink_to_fit();
     tree
 }
 
