@@ -349,8 +349,10 @@ fn median(mut v: Vec<f64>) -> f64 {
     }
 }
 
-/// A warm-up fit, then the median of `repeats` timed fits and predictions,
-/// the peak memory of one fit, and the quality on the held-out rows.
+/// A warm-up fit, whose peak memory is measured (the first fit of a fresh
+/// process: later fits reuse memory earlier ones freed and left resident),
+/// then the median of `repeats` timed fits and predictions, and the quality
+/// on the held-out rows.
 pub fn measure(
     name: &str,
     params: &Value,
@@ -360,16 +362,16 @@ pub fn measure(
 ) -> Result<Value, String> {
     let run = runner(name, params).ok_or_else(|| format!("{name} is not implemented"))?;
     let result = with_threads(Some(threads), || -> Result<Value, String> {
-        run(data)?;
         let before = status_mib("VmRSS:");
         let reset = peak_reset();
-        let start = Instant::now();
-        let model = run(data)?;
-        let mut fit_times = vec![start.elapsed().as_secs_f64()];
+        drop(run(data)?);
         let peak = match (reset, before, status_mib("VmHWM:")) {
             (true, Some(b), Some(p)) => Some((p - b).max(0.0)),
             _ => None,
         };
+        let start = Instant::now();
+        let model = run(data)?;
+        let mut fit_times = vec![start.elapsed().as_secs_f64()];
         for _ in 1..repeats {
             let start = Instant::now();
             run(data)?;

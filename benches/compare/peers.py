@@ -188,11 +188,14 @@ def measure_one(manifest_path, name, library):
         out = est.transform(x_test) if is_transform else est.predict(x_test)
         return out, time.perf_counter() - t
 
-    fit()  # warm-up (imports, caches, thread pools)
+    # The warm-up (imports, caches, thread pools) is the fit whose peak
+    # memory is measured: the first of a fresh process, as later fits reuse
+    # memory that earlier ones freed and the allocator kept resident.
     rss_before = rss_mib()
     reset = peak_reset()
-    est, first_fit = fit()
+    fit()
     peak = peak_mib() - rss_before if reset else float("nan")
+    est, first_fit = fit()
     fit_times = [first_fit] + [fit()[1] for _ in range(manifest["repeats"] - 1)]
     if hasattr(est, "predict") or is_transform:
         pred, _ = apply(est)

@@ -142,7 +142,8 @@ pub fn markdown(report: &Value, img_dir: &Path, img_link: &str) -> Result<String
          hyperparameters on {} threads; times are the median of {} runs after a warm-up, measured inside the process; \
          quality is measured on the same held-out rows. *ratio* is oxlearn's fit time over the fastest peer's \
          (below 1: oxlearn is faster), on fit + transform for transformers; *target* is the family issue's goal. Peak memory is the growth of the \
-         process's peak resident set during one fit. Each peer's constructor in `benches/compare/peers.py` \
+         process's peak resident set during the warm-up fit, the first of a fresh process (later fits reuse memory \
+         that earlier ones freed). Each peer's constructor in `benches/compare/peers.py` \
          states how our hyperparameters map to its own.\n",
         report["threads"], report["repeats"]
     );
