@@ -403,3 +403,20 @@ fn fractional_sample_counts_are_a_fraction_of_the_training_rows() {
         by_count.predict_proba(data.records()).unwrap()
     );
 }
+
+#[test]
+fn forest_predictions_do_not_depend_on_how_rows_are_batched() {
+    // Batches walk rows eight at a time; single rows one at a time.
+    let data = classification(203);
+    let forest = RandomForestClassifier::default()
+        .n_estimators(15)
+        .fit(data.view())
+        .unwrap();
+    let batch = forest.predict_proba(data.records()).unwrap();
+    for (i, row) in data.records().rows().into_iter().enumerate() {
+        let one = forest
+            .predict_proba(row.insert_axis(ndarray::Axis(0)))
+            .unwrap();
+        assert_eq!(one.row(0), batch.row(i), "row {i}");
+    }
+}

@@ -63,13 +63,13 @@ impl<F: Float> Node<F> {
     /// The child that `x` (the value of the node's feature) goes to.
     #[inline]
     pub(crate) fn child(&self, x: F) -> u32 {
-        if x <= self.threshold || (x.is_nan() && self.missing_left) {
-            self.left
-        } else {
-            self.right
-        }
+        let left = (x <= self.threshold) | (x.is_nan() & self.missing_left);
+        if left { self.left } else { self.right }
     }
 }
+
+/// Rows walked together by [`Tree::leaves_of_lanes`].
+pub(crate) const LANES: usize = 8;
 
 /// A fitted decision tree: the node table and each node's statistics.
 ///
@@ -214,6 +214,30 @@ impl<F: Float> Tree<F> {
                 return i;
             }
             i = node.child(row[node.feature as usize]) as usize;
+        }
+    }
+
+    /// The leaves of [`LANES`] rows at once (`rows` holds them one after
+    /// another, `d` values each): the walks are independent, so each step
+    /// issues the node reads of every row together instead of waiting for
+    /// one row's chain of dependent reads at a time. A row that reached its
+    /// leaf stays there while the others go on.
+    #[inline]
+    pub(crate) fn leaves_of_lanes(&self, rows: &[F], d: usize) -> [u32; LANES] {
+        let mut at = [0u32; LANES];
+        let rows: [&[F]; LANES] = std::array::from_fn(|k| &rows[k * d..(k + 1) * d]);
+        loop {
+            let mut moving = false;
+            for k in 0..LANES {
+                let node = &self.nodes[at[k] as usize];
+                let leaf = node.is_leaf();
+                let next = node.child(rows[k][node.feature as usize]);
+                at[k] = if leaf { at[k] } else { next };
+                moving |= !leaf;
+            }
+            if !moving {
+                return at;
+            }
         }
     }
 
