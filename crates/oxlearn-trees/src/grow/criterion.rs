@@ -34,6 +34,12 @@ pub(crate) trait Criterion: Sync {
     /// splitter's sums of one side without a branch per sample.
     fn add_scaled(&self, stats: &mut [f64], sample: &Self::Sample, scale: f64);
 
+    /// Whether [`add`](Self::add) writes the same positions of `stats`
+    /// whatever the sample (so a scan may keep the sums in registers).
+    fn adds_at_fixed_positions(&self) -> bool {
+        false
+    }
+
     /// The impurity of a set with statistics `stats` and total weight `w`.
     fn impurity(&self, stats: &[f64], w: f64) -> f64;
 
@@ -262,6 +268,10 @@ impl Criterion for SquaredError<'_> {
             sq += w * v * v;
         }
         stats[m] += sq;
+    }
+    /// The sum and the sum of squares, for one output.
+    fn adds_at_fixed_positions(&self) -> bool {
+        self.n_outputs == 1
     }
     fn impurity(&self, stats: &[f64], w: f64) -> f64 {
         let m = self.n_outputs;
