@@ -91,25 +91,50 @@ fn within_noise(case: &Value, test: &[f64], oob: &[Option<f64>]) {
     }
 }
 
+/// Our test accuracies and OOB scores over the seeds of `case` on `data`:
+/// a random forest (bootstrap, OOB) or extra trees (no bootstrap) of the
+/// case's `max_features`.
+fn classifier_scores(
+    case: &Value,
+    data: &Dataset<f64, usize>,
+    random_forest: bool,
+) -> (Vec<f64>, Vec<Option<f64>>) {
+    let (train, test) = split(data, case);
+    let (mut scores, mut oob) = (Vec::new(), Vec::new());
+    for seed in seeds(case) {
+        let pred = if random_forest {
+            let model = RandomForestClassifier::default()
+                .n_estimators(100)
+                .max_features(max_features(case))
+                .bootstrap(true)
+                .oob_score(true)
+                .seed(seed)
+                .fit(train.view())
+                .unwrap();
+            oob.push(model.oob_score());
+            model.predict(test.records()).unwrap()
+        } else {
+            ExtraTreesClassifier::default()
+                .n_estimators(100)
+                .max_features(max_features(case))
+                .bootstrap(false)
+                .seed(seed)
+                .fit(train.view())
+                .unwrap()
+                .predict(test.records())
+                .unwrap()
+        };
+        scores.push(accuracy_score(test.targets(), &pred).unwrap());
+    }
+    (scores, oob)
+}
+
 #[test]
 fn random_forest_classifier_is_within_noise_of_sklearn() {
     let fixture = common::load("forests");
     let case = case(&fixture, "random_forest_classifier_cancer");
-    let (train, test) = split(&oxlearn_datasets::breast_cancer().unwrap(), case);
-    let (mut scores, mut oob) = (Vec::new(), Vec::new());
-    for seed in seeds(case) {
-        let model = RandomForestClassifier::default()
-            .n_estimators(100)
-            .max_features(max_features(case))
-            .bootstrap(true)
-            .oob_score(true)
-            .seed(seed)
-            .fit(train.view())
-            .unwrap();
-        let pred = model.predict(test.records()).unwrap();
-        scores.push(accuracy_score(test.targets(), &pred).unwrap());
-        oob.push(model.oob_score());
-    }
+    let data = oxlearn_datasets::breast_cancer().unwrap();
+    let (scores, oob) = classifier_scores(case, &data, true);
     within_noise(case, &scores, &oob);
 }
 
@@ -117,19 +142,7 @@ fn random_forest_classifier_is_within_noise_of_sklearn() {
 fn extra_trees_classifier_is_within_noise_of_sklearn() {
     let fixture = common::load("forests");
     let case = case(&fixture, "extra_trees_classifier_wine");
-    let (train, test) = split(&oxlearn_datasets::wine().unwrap(), case);
-    let mut scores = Vec::new();
-    for seed in seeds(case) {
-        let model = ExtraTreesClassifier::default()
-            .n_estimators(100)
-            .max_features(max_features(case))
-            .bootstrap(false)
-            .seed(seed)
-            .fit(train.view())
-            .unwrap();
-        let pred = model.predict(test.records()).unwrap();
-        scores.push(accuracy_score(test.targets(), &pred).unwrap());
-    }
+    let (scores, _) = classifier_scores(case, &oxlearn_datasets::wine().unwrap(), false);
     within_noise(case, &scores, &[]);
 }
 
@@ -139,33 +152,10 @@ fn forests_with_missing_values_are_within_noise_of_sklearn() {
     let data = oxlearn_datasets::penguins().unwrap();
     assert!(data.records().iter().any(|v| v.is_nan()));
     let forest = case(&fixture, "random_forest_classifier_penguins");
-    let extra = case(&fixture, "extra_trees_classifier_penguins");
-    let (train, test) = split(&data, forest);
-    let (mut scores, mut oob) = (Vec::new(), Vec::new());
-    for seed in seeds(forest) {
-        let model = RandomForestClassifier::default()
-            .n_estimators(100)
-            .max_features(max_features(forest))
-            .oob_score(true)
-            .seed(seed)
-            .fit(train.view())
-            .unwrap();
-        let pred = model.predict(test.records()).unwrap();
-        scores.push(accuracy_score(test.targets(), &pred).unwrap());
-        oob.push(model.oob_score());
-    }
+    let (scores, oob) = classifier_scores(forest, &data, true);
     within_noise(forest, &scores, &oob);
-    let mut scores = Vec::new();
-    for seed in seeds(extra) {
-        let model = ExtraTreesClassifier::default()
-            .n_estimators(100)
-            .max_features(max_features(extra))
-            .seed(seed)
-            .fit(train.view())
-            .unwrap();
-        let pred = model.predict(test.records()).unwrap();
-        scores.push(accuracy_score(test.targets(), &pred).unwrap());
-    }
+    let extra = case(&fixture, "extra_trees_classifier_penguins");
+    let (scores, _) = classifier_scores(extra, &data, false);
     within_noise(extra, &scores, &[]);
 }
 
