@@ -406,7 +406,8 @@ fn fractional_sample_counts_are_a_fraction_of_the_training_rows() {
 
 #[test]
 fn forest_predictions_do_not_depend_on_how_rows_are_batched() {
-    // Batches walk rows eight at a time; single rows one at a time.
+    // Batches walk 16 rows at a time, a lane taking the next row when its
+    // row is done; a single row walks alone.
     let data = classification(203);
     let forest = RandomForestClassifier::default()
         .n_estimators(15)

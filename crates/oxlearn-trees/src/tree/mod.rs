@@ -68,8 +68,8 @@ impl<F: Float> Node<F> {
     }
 }
 
-/// Rows walked together by [`Tree::leaves_of_lanes`].
-pub(crate) const LANES: usize = 8;
+/// Rows walked together by [`Tree::leaves_into`].
+pub(crate) const LANES: usize = 16;
 
 /// A fitted decision tree: the node table and each node's statistics.
 ///
@@ -217,26 +217,41 @@ impl<F: Float> Tree<F> {
         }
     }
 
-    /// The leaves of [`LANES`] rows at once (`rows` holds them one after
-    /// another, `d` values each): the walks are independent, so each step
-    /// issues the node reads of every row together instead of waiting for
-    /// one row's chain of dependent reads at a time. A row that reached its
-    /// leaf stays there while the others go on.
-    #[inline]
-    pub(crate) fn leaves_of_lanes(&self, rows: &[F], d: usize) -> [u32; LANES] {
+    /// The leaf of each of the rows of `rows` (one after another, `d`
+    /// values each) into `leaves`, [`LANES`] rows at a time: the walks are
+    /// independent, so each step issues the node reads of every lane
+    /// together instead of waiting for one row's chain of dependent reads
+    /// at a time; a lane whose row reached its leaf takes the next row.
+    pub(crate) fn leaves_into(&self, rows: &[F], d: usize, leaves: &mut [u32]) {
+        let n = leaves.len();
+        let mut row = [0usize; LANES];
         let mut at = [0u32; LANES];
-        let rows: [&[F]; LANES] = std::array::from_fn(|k| &rows[k * d..(k + 1) * d]);
-        loop {
-            let mut moving = false;
+        let mut live = [false; LANES];
+        let mut next = 0usize;
+        for k in 0..LANES.min(n) {
+            (row[k], live[k]) = (k, true);
+            next += 1;
+        }
+        let mut n_live = LANES.min(n);
+        while n_live > 0 {
             for k in 0..LANES {
+                if !live[k] {
+                    continue;
+                }
                 let node = &self.nodes[at[k] as usize];
-                let leaf = node.is_leaf();
-                let next = node.child(rows[k][node.feature as usize]);
-                at[k] = if leaf { at[k] } else { next };
-                moving |= !leaf;
-            }
-            if !moving {
-                return at;
+                if node.is_leaf() {
+                    leaves[row[k]] = at[k];
+                    at[k] = 0;
+                    if next < n {
+                        row[k] = next;
+                        next += 1;
+                    } else {
+                        live[k] = false;
+                        n_live -= 1;
+                    }
+                    continue;
+                }
+                at[k] = node.child(rows[row[k] * d + node.feature as usize]);
             }
         }
     }
