@@ -87,10 +87,8 @@ impl<'x, F: Float> Ranked<'x, F> {
                     if v.is_nan() {
                         break;
                     }
-                    match last {
-                        Some(h) if v <= h + eps => {}
-                        Some(_) => code += 1,
-                        None => {}
+                    if last.is_some_and(|h| v > h + eps) {
+                        code += 1;
                     }
                     last = Some(v);
                     e.code = code;
@@ -160,7 +158,7 @@ fn order_key(v: f64) -> u64 {
 /// One entry of a sorted column: the code of a sample's value and the
 /// sample's position in node order (in [`Ranked`], where all rows are in row
 /// order, the position is the row).
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct Entry {
     pub(crate) code: u32,
     pub(crate) pos: u32,
@@ -293,22 +291,22 @@ impl Columns {
         partition(
             &mut self.samples[start..end],
             &mut self.scratch_samples,
-            |p, _| mask[p],
+            |p, i| (i, mask[p]),
         );
         partition(
             &mut records.items[start..end],
             &mut records.scratch,
-            |p, _| mask[p],
+            |p, r| (r, mask[p]),
         );
         let (n, moved) = (self.n, &self.moved);
         let bound = (start + n_left) as u32;
         for &g in features {
             let g = g as usize;
             let seg = &mut self.entries[g * n + start..g * n + end];
-            for e in seg.iter_mut() {
-                e.pos = moved[e.pos as usize - start];
-            }
-            partition(seg, &mut self.scratch, |_, e| e.pos < bound);
+            partition(seg, &mut self.scratch, |_, e| {
+                let pos = moved[e.pos as usize - start];
+                (Entry { pos, ..e }, pos < bound)
+            });
         }
         n_left
     }
@@ -322,23 +320,24 @@ pub(crate) struct Records<S> {
 }
 
 impl<S: Copy> Records<S> {
-    /// The records of `samples`, from `prepared` indexed by training row.
-    pub(crate) fn new(samples: &[u32], prepared: &[S]) -> Self {
+    /// The records `prepare(row)` of `samples`.
+    pub(crate) fn new(samples: &[u32], prepare: impl Fn(usize) -> S) -> Self {
         Records {
-            items: samples.iter().map(|&i| prepared[i as usize]).collect(),
+            items: samples.iter().map(|&i| prepare(i as usize)).collect(),
             scratch: Vec::new(),
         }
     }
 }
 
-/// Moves the items of `seg` for which `left` (given an item's position and
-/// the item) holds to its front, the others after them, both in their
-/// original order. Branch-free: every item is written to both sides and only
-/// the cursors move, as the side of a sample is unpredictable.
+/// Rewrites each item of `seg` as `step` (given its position and the
+/// item) says and moves those it sends left to the front, the others after
+/// them, both in their original order. Branch-free: every item is written to
+/// both sides and only the cursors move, as the side of a sample is
+/// unpredictable.
 pub(crate) fn partition<T: Copy>(
     seg: &mut [T],
     scratch: &mut Vec<T>,
-    left: impl Fn(usize, &T) -> bool,
+    step: impl Fn(usize, T) -> (T, bool),
 ) {
     let Some(&first) = seg.first() else {
         return;
@@ -347,8 +346,7 @@ pub(crate) fn partition<T: Copy>(
     scratch.resize(seg.len(), first);
     let (mut l, mut r) = (0usize, 0usize);
     for read in 0..seg.len() {
-        let e = seg[read];
-        let goes_left = left(read, &e);
+        let (e, goes_left) = step(read, seg[read]);
         seg[l] = e;
         scratch[r] = e;
         l += usize::from(goes_left);

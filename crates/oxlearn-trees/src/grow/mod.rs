@@ -92,19 +92,14 @@ pub(crate) fn grow<F: Float, C: Criterion>(
     params: &GrowParams,
     rng: &mut Rng,
 ) -> Tree<F> {
-    let prepared: Vec<C::Sample> = weights
-        .iter()
-        .enumerate()
-        .map(|(i, &w)| criterion.prepare(i, w))
-        .collect();
     let total_weight: f64 = columns.samples.iter().map(|&i| weights[i as usize]).sum();
     let n = columns.n;
-    let records = Records::new(&columns.samples, &prepared);
+    let records = Records::new(&columns.samples, |i| criterion.prepare(i, weights[i]));
     let mut grower = Grower {
         ctx: Context {
             ranked,
             criterion,
-            prepared: &prepared,
+            weights,
             params,
         },
         columns,
@@ -215,7 +210,7 @@ impl<F: Float, C: Criterion> Grower<'_, F, C> {
         let value = &mut self.tree.value[at..];
         let impurity = match crit.absolute_error() {
             Some(ae) => {
-                let weight_of = |r: u32| C::weight(&self.ctx.prepared[r as usize]);
+                let weight_of = |r: u32| self.ctx.weights[r as usize];
                 let rows = &self.columns.samples[pending.start..pending.end];
                 median::summarize(ae.y, ae.n_outputs, rows, weight_of, value)
             }
@@ -283,7 +278,7 @@ impl<F: Float, C: Criterion> Grower<'_, F, C> {
         let (improvement, middle) = if let Some(ae) = crit.absolute_error() {
             // The children's impurities and medians from their samples.
             let (left, right) = self.sides(&best, added.pending.start, added.pending.end);
-            let weight_of = |r: u32| C::weight(&self.ctx.prepared[r as usize]);
+            let weight_of = |r: u32| self.ctx.weights[r as usize];
             let (mut vl, mut vr) = (vec![0.0; width], vec![0.0; width]);
             let il = median::summarize(ae.y, ae.n_outputs, &left, weight_of, &mut vl);
             let ir = median::summarize(ae.y, ae.n_outputs, &right, weight_of, &mut vr);

@@ -28,20 +28,20 @@ fn gather<F: Float>(values: &mut Vec<F>, column: &[F], rows: &[u32]) -> (F, F, u
     // bound, and `v != v` counts it.
     let (mut low, mut high, mut n_missing) =
         ([F::infinity(); 4], [F::neg_infinity(); 4], [0usize; 4]);
-    let chunks = values.chunks_exact(4);
-    let rest = chunks.remainder();
-    for chunk in chunks {
-        for k in 0..4 {
-            let v = chunk[k];
-            low[k] = if v < low[k] { v } else { low[k] };
-            high[k] = if v > high[k] { v } else { high[k] };
-            n_missing[k] += usize::from(v.is_nan());
-        }
-    }
-    for (k, &v) in rest.iter().enumerate() {
+    let mut visit = |k: usize, v: F| {
         low[k] = if v < low[k] { v } else { low[k] };
         high[k] = if v > high[k] { v } else { high[k] };
         n_missing[k] += usize::from(v.is_nan());
+    };
+    let chunks = values.chunks_exact(4);
+    let rest = chunks.remainder();
+    for chunk in chunks {
+        for (k, &v) in chunk.iter().enumerate() {
+            visit(k, v);
+        }
+    }
+    for (k, &v) in rest.iter().enumerate() {
+        visit(k, v);
     }
     let min = |a: F, b: F| if b < a { b } else { a };
     let max = |a: F, b: F| if b > a { b } else { a };
@@ -132,19 +132,17 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
             self.median_candidate(f, rows, values, threshold, wl, node, md, best);
             return true;
         }
-        let left = std::mem::take(&mut scratch.left);
         self.consider(
             f,
             n_below,
             direction,
-            &left,
+            &scratch.left,
             wl,
             node,
             &mut scratch.right,
             Threshold::Value(threshold),
             best,
         );
-        scratch.left = left;
         true
     }
 

@@ -78,9 +78,9 @@ pub(crate) struct Search<F> {
 pub(crate) struct Context<'a, F, C: Criterion> {
     pub(crate) ranked: &'a Ranked<'a, F>,
     pub(crate) criterion: &'a C,
-    /// Each training row's weight and target, prepared for the criterion
-    /// (indexed by row; the split search reads [`NodeStats::records`]).
-    pub(crate) prepared: &'a [C::Sample],
+    /// Each training row's weight (the split search reads the prepared
+    /// [`NodeStats::records`]).
+    pub(crate) weights: &'a [f64],
     pub(crate) params: &'a GrowParams,
 }
 
@@ -100,7 +100,7 @@ impl<F: Float, C: Criterion> Context<'_, F, C> {
     ) -> Search<F> {
         let rows = &node.rows[node.start..node.end];
         if let (Some(md), Some(ae)) = (medians.as_deref_mut(), self.criterion.absolute_error()) {
-            md.prepare(ae.y, rows, |r| C::weight(&self.prepared[r as usize]));
+            md.prepare(ae.y, rows, |r| self.weights[r as usize]);
         }
         let Buffers {
             values,

@@ -227,12 +227,11 @@ impl<F: Float> Tree<F> {
         let mut row = [0usize; LANES];
         let mut at = [0u32; LANES];
         let mut live = [false; LANES];
-        let mut next = 0usize;
-        for k in 0..LANES.min(n) {
+        let mut next = LANES.min(n);
+        for k in 0..next {
             (row[k], live[k]) = (k, true);
-            next += 1;
         }
-        let mut n_live = LANES.min(n);
+        let mut n_live = next;
         while n_live > 0 {
             for k in 0..LANES {
                 if !live[k] {
